@@ -93,6 +93,11 @@ def run_notebooks(names: list[str], notebooks_dir: Path, target_dir: Path, param
     """Execute the chapters concurrently (each in its own kernel); data quality goes first in
     the list so that, with one job, its problems surface before the analysis chapters."""
     target_dir.mkdir(parents=True, exist_ok=True)
+    # Kernels must import this checkout's package, installed or not.
+    source_root = str(PROJECT_ROOT / "src")
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if source_root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *filter(None, paths)])
     missing = [n for n in names if not (notebooks_dir / f"{n}.ipynb").exists()]
     if missing:
         raise BuildError("notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}")

@@ -42,6 +42,7 @@ class BuildOptions:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     outputs_dir: Path = OUTPUTS_DIR
     notebooks_dir: Path = NOTEBOOKS_DIR
+    work_dir: Path = staging.WORK_ROOT  # staged inputs and the report project (not published)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def build(options: BuildOptions) -> BuildResult:
     options.outputs_dir.mkdir(parents=True, exist_ok=True)
     recover_interrupted_publish(final_dir)
     staging_dir = options.outputs_dir / f".staging-{config.assessment_year}-{uuid.uuid4().hex[:8]}"
-    work_dir = staging.default_staged_dir(config).parent
+    work_dir = options.work_dir / config.path.stem / str(config.assessment_year)
     staged_dir = work_dir / "staged"
     try:
         with timer.step("inputs and contracts"):

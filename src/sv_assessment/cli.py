@@ -29,6 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="notebooks to run at once (default: number of cores)")
     parser.add_argument("--outputs", type=Path, default=None, help="outputs folder (default outputs/)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for staged inputs and intermediate files (default build/)")
     parser.add_argument("--quiet", action="store_true", help="only print errors and the summary")
     return parser.parse_args(argv)
 
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                            engine=args.engine, jobs=args.jobs)
     if args.outputs:
         options.outputs_dir = args.outputs.resolve()
+    if args.work:
+        options.work_dir = args.work.resolve()
     try:
         result = build(options)
     except (BuildError, ConfigError) as error:

@@ -117,8 +117,13 @@ def test_flags_and_mix(offences: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("column", "rate"),
-    [("occurred_at", 0.03), ("lsoa_code", 0.02), ("victim_age", 0.08), ("suspect_age", 0.35),
-     ("suspect_sex", 0.30)],
+    [
+        ("occurred_at", 0.03),
+        ("lsoa_code", 0.02),
+        ("victim_age", 0.08),
+        ("suspect_age", 0.35),
+        ("suspect_sex", 0.30),
+    ],
 )
 def test_missing_rates(offences: pd.DataFrame, column: str, rate: float) -> None:
     assert abs(offences[column].isna().mean() - rate) < 0.02 + rate * 0.25

@@ -10,7 +10,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 AGE_GROUPS = ("Under 18", "18 to 24", "25 and over", "Not recorded")
 
 
-def serious_violence_mask(offences: pd.DataFrame, definition: SeriousViolenceDefinition) -> pd.Series:
+def serious_violence_mask(
+    offences: pd.DataFrame, definition: SeriousViolenceDefinition
+) -> pd.Series:
     """Which offences meet the local definition of serious violence set in the config."""
     offence = offences["offence_group"].isin(definition.offence_groups)
     if definition.include_knife_or_sharp_instrument:
@@ -26,15 +28,17 @@ def serious_violence_mask(offences: pd.DataFrame, definition: SeriousViolenceDef
         keep &= ~offences["domestic_abuse_flag"].fillna(False)
     if definition.age_under is not None:
         young = (offences["victim_age"] < definition.age_under) | (
-            offences["suspect_age"] < definition.age_under)
+            offences["suspect_age"] < definition.age_under
+        )
         keep &= young.fillna(False)
     return keep.astype(bool)
 
 
 def knife_crime_mask(offences: pd.DataFrame) -> pd.Series:
     """Knife or sharp-instrument offences plus possession of weapons (blades and others)."""
-    return (offences["knife_flag"].fillna(False)
-            | offences["offence_group"].eq("Possession of weapons")).astype(bool)
+    return (
+        offences["knife_flag"].fillna(False) | offences["offence_group"].eq("Possession of weapons")
+    ).astype(bool)
 
 
 def with_calendar(offences: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +61,9 @@ def counts_by(frame: pd.DataFrame, by: list[str], name: str = "offences") -> pd.
     return frame.groupby(by, observed=False).size().rename(name).reset_index()
 
 
-def population_by(population: pd.DataFrame, by: list[str], age_bands: list[str] | None = None) -> pd.DataFrame:
+def population_by(
+    population: pd.DataFrame, by: list[str], age_bands: list[str] | None = None
+) -> pd.DataFrame:
     frame = population if age_bands is None else population[population["age_band"].isin(age_bands)]
     return frame.groupby(by, observed=True)["population"].sum().reset_index()
 
@@ -82,11 +88,13 @@ def completeness(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Share of rows with a value in each field."""
     total = len(frame)
     filled = frame[columns].notna().sum()
-    return pd.DataFrame({
-        "field": columns,
-        "rows_with_value": filled.to_numpy(),
-        "percent_complete": (100 * filled / total).round(1).to_numpy() if total else 0.0,
-    })
+    return pd.DataFrame(
+        {
+            "field": columns,
+            "rows_with_value": filled.to_numpy(),
+            "percent_complete": (100 * filled / total).round(1).to_numpy() if total else 0.0,
+        }
+    )
 
 
 def recording_lag_days(frame: pd.DataFrame) -> pd.Series:
@@ -96,7 +104,19 @@ def recording_lag_days(frame: pd.DataFrame) -> pd.Series:
 
 
 def lag_summary(lags: pd.Series) -> pd.DataFrame:
-    bands = pd.cut(lags, bins=[-10**6, -1, 0, 1, 7, 30, 365, 10**6],
-                   labels=["Before occurrence (error)", "Same day", "Next day", "2 to 7 days",
-                           "8 to 30 days", "31 to 365 days", "Over a year"])
-    return bands.value_counts(sort=False).rename("offences").rename_axis("recording_lag").reset_index()
+    bands = pd.cut(
+        lags,
+        bins=[-(10**6), -1, 0, 1, 7, 30, 365, 10**6],
+        labels=[
+            "Before occurrence (error)",
+            "Same day",
+            "Next day",
+            "2 to 7 days",
+            "8 to 30 days",
+            "31 to 365 days",
+            "Over a year",
+        ],
+    )
+    return (
+        bands.value_counts(sort=False).rename("offences").rename_axis("recording_lag").reset_index()
+    )

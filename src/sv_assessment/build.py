@@ -79,18 +79,28 @@ def execute_notebook(source: Path, target: Path, parameters: dict) -> float:
 
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(str(source), str(target), parameters=parameters,
-                                   kernel_name="python3", progress_bar=False,
-                                   cwd=str(PROJECT_ROOT), log_output=False)
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(PROJECT_ROOT),
+            log_output=False,
+        )
     except PapermillExecutionError as error:
-        raise BuildError("notebooks", f"{source.name} raised in cell {error.cell_index} "
-                         f"(execution count {error.exec_count}): {error.ename}: {error.evalue}. "
-                         f"The executed notebook with the traceback is at {target}") from None
+        raise BuildError(
+            "notebooks",
+            f"{source.name} raised in cell {error.cell_index} "
+            f"(execution count {error.exec_count}): {error.ename}: {error.evalue}. "
+            f"The executed notebook with the traceback is at {target}",
+        ) from None
     return round(time.perf_counter() - start, 2)
 
 
-def run_notebooks(names: list[str], notebooks_dir: Path, target_dir: Path, parameters: dict,
-                  jobs: int) -> dict[str, float]:
+def run_notebooks(
+    names: list[str], notebooks_dir: Path, target_dir: Path, parameters: dict, jobs: int
+) -> dict[str, float]:
     """Execute the chapters concurrently (each in its own kernel); data quality goes first in
     the list so that, with one job, its problems surface before the analysis chapters."""
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -101,11 +111,20 @@ def run_notebooks(names: list[str], notebooks_dir: Path, target_dir: Path, param
         os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *filter(None, paths)])
     missing = [n for n in names if not (notebooks_dir / f"{n}.ipynb").exists()]
     if missing:
-        raise BuildError("notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}")
+        raise BuildError(
+            "notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}"
+        )
     seconds: dict[str, float] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_notebook, notebooks_dir / f"{n}.ipynb",
-                               target_dir / f"{n}.ipynb", parameters): n for n in names}
+        futures = {
+            pool.submit(
+                execute_notebook,
+                notebooks_dir / f"{n}.ipynb",
+                target_dir / f"{n}.ipynb",
+                parameters,
+            ): n
+            for n in names
+        }
         for future in as_completed(futures):
             seconds[futures[future]] = future.result()
             log.info("  notebook %s (%.1f s)", futures[future], seconds[futures[future]])
@@ -155,21 +174,26 @@ def build(options: BuildOptions) -> BuildResult:
             "static_images": "pdf" in options.formats,
         }
         with timer.step("notebooks"):
-            notebook_seconds = run_notebooks(names, options.notebooks_dir,
-                                             staging_dir / "notebooks", parameters, options.jobs)
+            notebook_seconds = run_notebooks(
+                names, options.notebooks_dir, staging_dir / "notebooks", parameters, options.jobs
+            )
         with timer.step("assemble"):
             project_dir = work_dir / "report"
             shutil.rmtree(project_dir, ignore_errors=True)
             project = report.write_project(project_dir, config, staging_dir / "notebooks")
-            rendered = (report.render_with_quarto(project_dir, staging_dir, options.formats)
-                        if options.engine == "quarto" else
-                        report.render_builtin(project_dir, project, staging_dir, config,
-                                              options.formats))
+            rendered = (
+                report.render_with_quarto(project_dir, staging_dir, options.formats)
+                if options.engine == "quarto"
+                else report.render_builtin(
+                    project_dir, project, staging_dir, config, options.formats
+                )
+            )
         quality_dir = staging_dir / "data-quality"
         quality_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(staged_dir / staging.CONTRACTS_FILE, quality_dir / "contracts.json")
-        record = provenance.run_record(config, staged.inputs, timer.timings, notebook_seconds,
-                                       options.formats, options.engine)
+        record = provenance.run_record(
+            config, staged.inputs, timer.timings, notebook_seconds, options.formats, options.engine
+        )
         (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
         with timer.step("publish"):
             publish(staging_dir, final_dir)
@@ -182,8 +206,9 @@ def build(options: BuildOptions) -> BuildResult:
     except BaseException:
         shutil.rmtree(staging_dir, ignore_errors=True)
         raise
-    log.info("published %s: %s", final_dir, ", ".join(
-        p.name for p in (rendered.html, rendered.pdf) if p))
+    log.info(
+        "published %s: %s", final_dir, ", ".join(p.name for p in (rendered.html, rendered.pdf) if p)
+    )
     return BuildResult(final_dir, timer.timings, record)
 
 

@@ -80,11 +80,13 @@ class Chapter:
     def markdown(self, text: str) -> None:
         _display({"text/markdown": text, "text/plain": text})
 
-    def publishable(self, frame: pd.DataFrame, count_columns: list[str],
-                    row_total_column: str | None = None) -> pd.DataFrame:
+    def publishable(
+        self, frame: pd.DataFrame, count_columns: list[str], row_total_column: str | None = None
+    ) -> pd.DataFrame:
         """Small counts suppressed (and whatever would reveal them), ready to show."""
-        return disclosure.suppress_table(frame, count_columns, self.config.minimum_count,
-                                         row_total_column=row_total_column)
+        return disclosure.suppress_table(
+            frame, count_columns, self.config.minimum_count, row_total_column=row_total_column
+        )
 
     def _write_csv(self, frame: pd.DataFrame, name: str) -> Path:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
@@ -92,25 +94,37 @@ class Chapter:
         frame.to_csv(path, index=False, lineterminator="\n")
         return path
 
-    def table(self, frame: pd.DataFrame, name: str, caption: str,
-              count_columns: list[str] | None = None, row_total_column: str | None = None) -> None:
+    def table(
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        caption: str,
+        count_columns: list[str] | None = None,
+        row_total_column: str | None = None,
+    ) -> None:
         """Show a table (after suppression of its count columns) and save it as a CSV."""
         shown = self.publishable(frame, count_columns, row_total_column) if count_columns else frame
         published = disclosure.format_for_publication(shown)
         self._write_csv(published, name)
-        _display({
-            "text/html": charts.data_table_html(published, caption),
-            "text/markdown": charts.markdown_table(published, caption),
-            "text/plain": caption,
-        })
+        _display(
+            {
+                "text/html": charts.data_table_html(published, caption),
+                "text/markdown": charts.markdown_table(published, caption),
+                "text/plain": caption,
+            }
+        )
 
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
         published = disclosure.format_for_publication(spec.data)
         self._write_csv(published, name)
-        div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
-                          config={"displayModeBar": False, "responsive": True})
+        div = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"chart-{name}",
+            config={"displayModeBar": False, "responsive": True},
+        )
         title = html.escape(spec.title)
         bundle = {
             "text/html": (
@@ -120,7 +134,8 @@ class Chapter:
                 f"{div}</div>"
                 f'<p class="chart-source">Source: {html.escape(self.source)}</p>'
                 f"<details><summary>Data for this chart</summary>"
-                f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"),
+                f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
+            ),
             "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
             "text/markdown": spec.title,
             "text/plain": spec.alt_text,
@@ -130,9 +145,13 @@ class Chapter:
         _display(bundle)
 
 
-def open_chapter(config_path: str | None = None, assessment_year: int | None = None,
-                 staged_dir: str | None = None, tables_dir: str | None = None,
-                 static_images: bool = False) -> Chapter:
+def open_chapter(
+    config_path: str | None = None,
+    assessment_year: int | None = None,
+    staged_dir: str | None = None,
+    tables_dir: str | None = None,
+    static_images: bool = False,
+) -> Chapter:
     """The chapter's context. With no arguments it uses the demo config and, if the inputs are
     not staged yet, stages them, so a notebook runs top to bottom in JupyterLab as it is."""
     config = load_config(config_path, assessment_year)

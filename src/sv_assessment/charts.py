@@ -27,43 +27,80 @@ def house_style(fig: go.Figure, title: str, x_title: str, y_title: str, source: 
         paper_bgcolor="white",
         margin={"l": 70, "r": 30, "t": 70, "b": 90},
         legend={"orientation": "h", "y": -0.2, "x": 0},
-        annotations=[*fig.layout.annotations, {
-            "text": f"Source: {html.escape(source)}", "xref": "paper", "yref": "paper",
-            "x": 0, "y": -0.32, "showarrow": False, "xanchor": "left",
-            "font": {"size": 12, "color": "#505A5F"}}],
+        annotations=[
+            *fig.layout.annotations,
+            {
+                "text": f"Source: {html.escape(source)}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.32,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 12, "color": "#505A5F"},
+            },
+        ],
     )
     fig.update_xaxes(title_text=x_title, showgrid=False, linecolor="#505A5F")
-    fig.update_yaxes(title_text=y_title, gridcolor="#E5E5E5", rangemode="tozero",
-                     linecolor="#505A5F")
+    fig.update_yaxes(
+        title_text=y_title, gridcolor="#E5E5E5", rangemode="tozero", linecolor="#505A5F"
+    )
     return fig
 
 
-def line_chart(data: pd.DataFrame, x: str, y: str, series: str | None = None,
-               dash_series: bool = True) -> go.Figure:
+def line_chart(
+    data: pd.DataFrame, x: str, y: str, series: str | None = None, dash_series: bool = True
+) -> go.Figure:
     """Lines with markers, and dashes per series so meaning never rests on colour alone."""
     fig = go.Figure()
-    groups = [(None, data)] if series is None else list(data.groupby(series, observed=True, sort=False))
+    groups = (
+        [(None, data)] if series is None else list(data.groupby(series, observed=True, sort=False))
+    )
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
     for index, (name, group) in enumerate(groups):
-        fig.add_trace(go.Scatter(
-            x=group[x].astype(str), y=group[y], mode="lines+markers", name=str(name or y),
-            line={"color": PALETTE[index % len(PALETTE)], "width": 3,
-                  "dash": dashes[index % len(dashes)] if dash_series else "solid"},
-            marker={"symbol": index % 10, "size": 7}))
+        fig.add_trace(
+            go.Scatter(
+                x=group[x].astype(str),
+                y=group[y],
+                mode="lines+markers",
+                name=str(name or y),
+                line={
+                    "color": PALETTE[index % len(PALETTE)],
+                    "width": 3,
+                    "dash": dashes[index % len(dashes)] if dash_series else "solid",
+                },
+                marker={"symbol": index % 10, "size": 7},
+            )
+        )
     fig.update_layout(showlegend=series is not None)
     return fig
 
 
-def bar_chart(data: pd.DataFrame, x: str, y: str, horizontal: bool = False,
-              error_low: str | None = None, error_high: str | None = None) -> go.Figure:
+def bar_chart(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    horizontal: bool = False,
+    error_low: str | None = None,
+    error_high: str | None = None,
+) -> go.Figure:
     error = None
     if error_low and error_high:
-        error = {"type": "data", "symmetric": False, "color": "#3D3D3D",
-                 "array": (data[error_high] - data[y]).tolist(),
-                 "arrayminus": (data[y] - data[error_low]).tolist()}
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "color": "#3D3D3D",
+            "array": (data[error_high] - data[y]).tolist(),
+            "arrayminus": (data[y] - data[error_low]).tolist(),
+        }
     if horizontal:
-        trace = go.Bar(y=data[x].astype(str), x=data[y], orientation="h", marker_color=PALETTE[0],
-                       error_x=error)
+        trace = go.Bar(
+            y=data[x].astype(str),
+            x=data[y],
+            orientation="h",
+            marker_color=PALETTE[0],
+            error_x=error,
+        )
     else:
         trace = go.Bar(x=data[x].astype(str), y=data[y], marker_color=PALETTE[0], error_y=error)
     fig = go.Figure(trace)
@@ -72,30 +109,57 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, horizontal: bool = False,
 
 
 def heatmap(matrix: pd.DataFrame) -> go.Figure:
-    fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=[str(c) for c in matrix.columns], y=[str(i) for i in matrix.index],
-        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-        colorbar={"title": {"text": "Offences"}}))
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[str(c) for c in matrix.columns],
+            y=[str(i) for i in matrix.index],
+            colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+            colorbar={"title": {"text": "Offences"}},
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return fig
 
 
-def funnel_plot(units: pd.DataFrame, limits: pd.DataFrame, area_rate: float,
-                label: str, count_rate: str = "rate") -> go.Figure:
+def funnel_plot(
+    units: pd.DataFrame,
+    limits: pd.DataFrame,
+    area_rate: float,
+    label: str,
+    count_rate: str = "rate",
+) -> go.Figure:
     """Rates against population with 95% and 99.8% control limits around the area rate."""
     fig = go.Figure()
     for level, dash in (("998", "dash"), ("95", "dot")):
         for side in ("lower", "upper"):
-            fig.add_trace(go.Scatter(
-                x=limits["population"], y=limits[f"{side}_{level}"], mode="lines",
-                line={"color": "#505A5F", "dash": dash, "width": 1.5},
-                name=f"{'99.8' if level == '998' else '95'}% limits", showlegend=side == "lower"))
-    fig.add_hline(y=area_rate, line={"color": PALETTE[4], "width": 2},
-                  annotation_text="Area-wide rate", annotation_position="top left")
-    fig.add_trace(go.Scatter(
-        x=units["population"], y=units[count_rate], mode="markers+text", text=units[label],
-        textposition="top center", marker={"color": PALETTE[0], "size": 10, "symbol": "diamond"},
-        name="District"))
+            fig.add_trace(
+                go.Scatter(
+                    x=limits["population"],
+                    y=limits[f"{side}_{level}"],
+                    mode="lines",
+                    line={"color": "#505A5F", "dash": dash, "width": 1.5},
+                    name=f"{'99.8' if level == '998' else '95'}% limits",
+                    showlegend=side == "lower",
+                )
+            )
+    fig.add_hline(
+        y=area_rate,
+        line={"color": PALETTE[4], "width": 2},
+        annotation_text="Area-wide rate",
+        annotation_position="top left",
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=units["population"],
+            y=units[count_rate],
+            mode="markers+text",
+            text=units[label],
+            textposition="top center",
+            marker={"color": PALETTE[0], "size": 10, "symbol": "diamond"},
+            name="District",
+        )
+    )
     return fig
 
 
@@ -106,24 +170,30 @@ def data_table_html(data: pd.DataFrame, caption: str) -> str:
     for values in data.astype(object).itertuples(index=False):
         cells = [html.escape("" if pd.isna(v) else str(v)) for v in values]
         first, rest = cells[0], cells[1:]
-        rows.append(f'<tr><th scope="row">{first}</th>'
-                    + "".join(f"<td>{c}</td>" for c in rest) + "</tr>")
+        rows.append(
+            f'<tr><th scope="row">{first}</th>' + "".join(f"<td>{c}</td>" for c in rest) + "</tr>"
+        )
     # A labelled, focusable region lets a wide table scroll on a phone without the page doing so.
-    return (f'<div class="table-wrap" role="region" tabindex="0" '
-            f'aria-label="{html.escape(caption)}">'
-            f'<table class="data-table"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return (
+        f'<div class="table-wrap" role="region" tabindex="0" '
+        f'aria-label="{html.escape(caption)}">'
+        f'<table class="data-table"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def markdown_table(data: pd.DataFrame, caption: str) -> str:
     """A pipe table with a Pandoc caption, for the PDF."""
+
     def cell(value: object) -> str:
         return "" if pd.isna(value) else str(value).replace("|", "\\|")
 
     header = "| " + " | ".join(cell(c) for c in data.columns) + " |"
     rule = "|" + "|".join("---" for _ in data.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |"
-            for row in data.astype(object).itertuples(index=False)]
+    body = [
+        "| " + " | ".join(cell(v) for v in row) + " |"
+        for row in data.astype(object).itertuples(index=False)
+    ]
     return "\n".join([header, rule, *body, "", f": {caption}"])
 
 

@@ -128,8 +128,13 @@ def _outcome(input_name: str, result: Any) -> tuple[ExpectationOutcome, list[int
     kwargs = config.kwargs
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list", [])) or "(table)"
     details = result.result or {}
-    rows = sorted({int(r[ROW_ID]) for r in details.get("unexpected_index_list") or []
-                   if isinstance(r, dict) and ROW_ID in r})
+    rows = sorted(
+        {
+            int(r[ROW_ID])
+            for r in details.get("unexpected_index_list") or []
+            if isinstance(r, dict) and ROW_ID in r
+        }
+    )
     values = [str(v) for v in (details.get("partial_unexpected_list") or [])[:MAX_EXAMPLES]]
     error = None
     if result.exception_info and result.exception_info.get("raised_exception"):
@@ -148,13 +153,17 @@ def _outcome(input_name: str, result: Any) -> tuple[ExpectationOutcome, list[int
     return outcome, rows
 
 
-def validate_input(frame: pd.DataFrame, kind: str, input_name: str, source: str,
-                   parameters: dict[str, Any]) -> ContractReport:
+def validate_input(
+    frame: pd.DataFrame, kind: str, input_name: str, source: str, parameters: dict[str, Any]
+) -> ContractReport:
     """Run the kind's suite on a staged frame; collect outcomes and rows to set aside."""
     suite = load_suite(kind)
     batch = _gx_batch(frame, input_name)
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID],
-                     "partial_unexpected_count": MAX_EXAMPLES}
+    result_format = {
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": [ROW_ID],
+        "partial_unexpected_count": MAX_EXAMPLES,
+    }
     results = batch.validate(suite, expectation_parameters=parameters, result_format=result_format)
     report = ContractReport(input_name, source, len(frame), [])
     for result in results.results:
@@ -167,10 +176,13 @@ def validate_input(frame: pd.DataFrame, kind: str, input_name: str, source: str,
     return report
 
 
-def split_quarantine(frame: pd.DataFrame, report: ContractReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_quarantine(
+    frame: pd.DataFrame, report: ContractReport
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows kept for analysis, and rows set aside with the reasons they failed."""
     aside = frame[ROW_ID].isin(report.set_aside_reasons)
     quarantine = frame[aside].copy()
     quarantine["set_aside_reason"] = quarantine[ROW_ID].map(
-        lambda row: "; ".join(report.set_aside_reasons[row]))
+        lambda row: "; ".join(report.set_aside_reasons[row])
+    )
     return frame[~aside].reset_index(drop=True), quarantine.reset_index(drop=True)

@@ -49,12 +49,27 @@ _CODE_TEXT = """
 10B|Possession of firearms offences|POW|0.0015|0|1|0.02|0.30|young
 10A|Possession of firearms with intent|POW|0.0006|0|1|0.02|0.50|young
 """
-_GROUPS = {"HOM": "Homicide", "AM": "Attempted murder", "VWI": "Violence with injury",
-           "VWO": "Violence without injury", "ROB": "Robbery", "POW": "Possession of weapons"}
+_GROUPS = {
+    "HOM": "Homicide",
+    "AM": "Attempted murder",
+    "VWI": "Violence with injury",
+    "VWO": "Violence without injury",
+    "ROB": "Robbery",
+    "POW": "Possession of weapons",
+}
 _CODES = pd.DataFrame(
     [line.split("|") for line in _CODE_TEXT.strip().splitlines()],
-    columns=["code", "description", "group", "share", "knife", "firearm", "domestic", "public",
-             "profile"],
+    columns=[
+        "code",
+        "description",
+        "group",
+        "share",
+        "knife",
+        "firearm",
+        "domestic",
+        "public",
+        "profile",
+    ],
 ).astype({k: float for k in ("share", "knife", "firearm", "domestic", "public")})
 # Age profiles: (victim offset, gamma shape, scale, P(victim female) if not domestic), then the
 # suspect's (offset, shape, scale). Serious violence skews young for victims and suspects alike.
@@ -67,9 +82,18 @@ _AGE_PROFILES = {
 # Night-time-economy uplift on population: town centres with busy evening economies record more
 # violence per resident; commuter and rural districts less. Unknown districts get 1.
 _NTE_UPLIFT = {
-    "Medway": 1.25, "Thanet": 1.4, "Maidstone": 1.2, "Canterbury": 1.2, "Dartford": 1.15,
-    "Gravesham": 1.2, "Folkestone and Hythe": 1.1, "Swale": 1.05, "Dover": 1.05,
-    "Tonbridge and Malling": 0.8, "Tunbridge Wells": 0.75, "Sevenoaks": 0.7,
+    "Medway": 1.25,
+    "Thanet": 1.4,
+    "Maidstone": 1.2,
+    "Canterbury": 1.2,
+    "Dartford": 1.15,
+    "Gravesham": 1.2,
+    "Folkestone and Hythe": 1.1,
+    "Swale": 1.05,
+    "Dover": 1.05,
+    "Tonbridge and Malling": 0.8,
+    "Tunbridge Wells": 0.75,
+    "Sevenoaks": 0.7,
 }
 # Covid: lockdowns from late March 2020 cut recorded violence hardest in April-May (the year
 # ~14% down); the January-March 2021 lockdown a little.
@@ -78,8 +102,34 @@ _COVID = {
     2021: np.array([0.88, 0.88, 0.93, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
 }
 _WEEKDAY = np.array([0.92, 0.9, 0.92, 0.95, 1.06, 1.2, 1.05])  # Monday..Sunday, mean 1
-_HOURS = np.array([3.0, 2.4, 2.0, 1.5, 1.0, 0.7, 0.8, 1.2, 1.8, 2.3, 2.7, 3.0,
-                   3.3, 3.5, 3.8, 4.2, 4.6, 4.9, 5.0, 5.0, 5.0, 5.0, 4.6, 3.8])
+_HOURS = np.array(
+    [
+        3.0,
+        2.4,
+        2.0,
+        1.5,
+        1.0,
+        0.7,
+        0.8,
+        1.2,
+        1.8,
+        2.3,
+        2.7,
+        3.0,
+        3.3,
+        3.5,
+        3.8,
+        4.2,
+        4.6,
+        4.9,
+        5.0,
+        5.0,
+        5.0,
+        5.0,
+        4.6,
+        3.8,
+    ]
+)
 _LSOA_RESIDENTS = 1600  # LSOAs hold 1,000-3,000 residents; ~1,600 on average
 _LSOA_ZIPF = 0.75  # hot-spot skew: the top 10% of a district's LSOAs get ~40% of its offences
 _AE_PER_1000 = 1.6  # assault-related ED attendances per 1,000 residents a year (~3,000 in Kent)
@@ -126,15 +176,18 @@ def district_lsoas(districts: list[District], seed: int) -> pd.DataFrame:
     rank[order] = np.arange(sizes.sum()) - starts + 1
     weight = rank.astype(float) ** -_LSOA_ZIPF
     weight /= np.bincount(owner, weights=weight)[owner]
-    return pd.DataFrame({
-        "district_code": pd.array([districts[i][0] for i in owner], dtype="string"),
-        "lsoa_code": pd.array(np.char.add("E01", numbers.astype(str)), dtype="string"),
-        "weight": weight,
-    })
+    return pd.DataFrame(
+        {
+            "district_code": pd.array([districts[i][0] for i in owner], dtype="string"),
+            "lsoa_code": pd.array(np.char.add("E01", numbers.astype(str)), dtype="string"),
+            "weight": weight,
+        }
+    )
 
 
-def generate_offences(districts: list[District], first_year: int, last_year: int,
-                      offences_per_year: int, seed: int) -> pd.DataFrame:
+def generate_offences(
+    districts: list[District], first_year: int, last_year: int, offences_per_year: int, seed: int
+) -> pd.DataFrame:
     """Recorded violent offences, one row each, with exactly the OFFENCE_FIELDS columns.
 
     Rows are ordered by recorded date. Offences recorded after the last year are dropped, as an
@@ -154,8 +207,11 @@ def generate_offences(districts: list[District], first_year: int, last_year: int
     cells = (day_w[:, None] * hours[dow]).ravel()
     cell = rng.choice(cells.size, size=n, p=cells / cells.sum())
     day = cell // 24
-    occurred = (days[day].astype("datetime64[m]") + (cell % 24) * 60
-                + rng.integers(0, 60, n).astype("timedelta64[m]"))
+    occurred = (
+        days[day].astype("datetime64[m]")
+        + (cell % 24) * 60
+        + rng.integers(0, 60, n).astype("timedelta64[m]")
+    )
     # Recording lag: mostly same or next day, a long tail of late reports up to a year.
     u = rng.random(n)
     tail = 3 + np.minimum(rng.exponential(25.0, n), 362).astype(int)
@@ -209,33 +265,36 @@ def generate_offences(districts: list[District], first_year: int, last_year: int
     def i(values: np.ndarray, na: np.ndarray) -> pd.Series:
         return pd.Series(pd.array(values[order], dtype="Int64")).mask(na[order])
 
-    frame = pd.DataFrame({
-        "offence_id": ("SV-" + pd.Series(rec_year.astype(str)) + "-" + seq).astype("string"),
-        "recorded_date": pd.Series(recorded[order]).astype("datetime64[ns]"),
-        "occurred_at": pd.Series(np.where(occurred_na, np.datetime64("NaT"), occurred)[order])
-        .astype("datetime64[ns]"),
-        "offence_code": s(codes["code"][c]),
-        "offence_description": s(codes["description"][c]),
-        "offence_group": s(group),
-        "knife_flag": pd.Series(knife[order], dtype="boolean"),
-        "firearm_flag": pd.Series(firearm[order], dtype="boolean"),
-        "domestic_abuse_flag": pd.Series(domestic[order], dtype="boolean"),
-        "public_place_flag": pd.Series(public[order], dtype="boolean"),
-        "district_code": s(np.array([d[0] for d in districts])[dist]),
-        "district_name": s(np.array([d[1] for d in districts])[dist]),
-        "lsoa_code": s(lsoas["lsoa_code"].to_numpy(dtype=str)[place], lsoa_na),
-        "victim_age": i(victim_age, victim_age_na),
-        # Victim sex: ~1% "Unknown" and ~1% blank besides the weapons rows with no victim.
-        "victim_sex": s(np.where(v_unknown < 0.01, "Unknown", victim_sex),
-                        no_victim | (v_unknown > 0.99)),
-        "suspect_age": i(suspect_age, suspect_age_na),
-        "suspect_sex": s(suspect_sex, suspect_na),
-    })
+    frame = pd.DataFrame(
+        {
+            "offence_id": ("SV-" + pd.Series(rec_year.astype(str)) + "-" + seq).astype("string"),
+            "recorded_date": pd.Series(recorded[order]).astype("datetime64[ns]"),
+            "occurred_at": pd.Series(
+                np.where(occurred_na, np.datetime64("NaT"), occurred)[order]
+            ).astype("datetime64[ns]"),
+            "offence_code": s(codes["code"][c]),
+            "offence_description": s(codes["description"][c]),
+            "offence_group": s(group),
+            "knife_flag": pd.Series(knife[order], dtype="boolean"),
+            "firearm_flag": pd.Series(firearm[order], dtype="boolean"),
+            "domestic_abuse_flag": pd.Series(domestic[order], dtype="boolean"),
+            "public_place_flag": pd.Series(public[order], dtype="boolean"),
+            "district_code": s(np.array([d[0] for d in districts])[dist]),
+            "district_name": s(np.array([d[1] for d in districts])[dist]),
+            "lsoa_code": s(lsoas["lsoa_code"].to_numpy(dtype=str)[place], lsoa_na),
+            "victim_age": i(victim_age, victim_age_na),
+            # Victim sex: ~1% "Unknown" and ~1% blank besides the weapons rows with no victim.
+            "victim_sex": s(
+                np.where(v_unknown < 0.01, "Unknown", victim_sex), no_victim | (v_unknown > 0.99)
+            ),
+            "suspect_age": i(suspect_age, suspect_age_na),
+            "suspect_sex": s(suspect_sex, suspect_na),
+        }
+    )
     return frame.astype({f.name: f.dtype for f in OFFENCE_FIELDS})
 
 
-def generate_population(districts: list[District], first_year: int,
-                        last_year: int) -> pd.DataFrame:
+def generate_population(districts: list[District], first_year: int, last_year: int) -> pd.DataFrame:
     """Residents by district, year and age band (POPULATION_FIELDS).
 
     A documented simplification: each district's Census 2021 total is split by the ONS Census
@@ -252,18 +311,21 @@ def generate_population(districts: list[District], first_year: int,
     np.put_along_axis(counts, by_remainder, np.take_along_axis(counts, by_remainder, 1) + bump, 1)
     years = np.arange(first_year, last_year + 1)
     nd, ny, nb = len(districts), years.size, len(AGE_BANDS)
-    frame = pd.DataFrame({
-        "district_code": np.repeat([d[0] for d in districts], ny * nb),
-        "district_name": np.repeat([d[1] for d in districts], ny * nb),
-        "year": np.tile(np.repeat(years, nb), nd),
-        "age_band": np.tile(AGE_BANDS, nd * ny),
-        "population": np.repeat(counts, ny, axis=0).ravel(),
-    })
+    frame = pd.DataFrame(
+        {
+            "district_code": np.repeat([d[0] for d in districts], ny * nb),
+            "district_name": np.repeat([d[1] for d in districts], ny * nb),
+            "year": np.tile(np.repeat(years, nb), nd),
+            "age_band": np.tile(AGE_BANDS, nd * ny),
+            "population": np.repeat(counts, ny, axis=0).ravel(),
+        }
+    )
     return frame.astype({f.name: f.dtype for f in POPULATION_FIELDS})
 
 
-def generate_ae_attendances(districts: list[District], first_year: int, last_year: int,
-                            seed: int) -> pd.DataFrame:
+def generate_ae_attendances(
+    districts: list[District], first_year: int, last_year: int, seed: int
+) -> pd.DataFrame:
     """Assault-related emergency department attendances, one row each (AE_FIELDS)."""
     rng = np.random.default_rng([seed, 2])
     days, day_w, _ = _daily_weights(first_year, last_year)
@@ -275,13 +337,15 @@ def generate_ae_attendances(districts: list[District], first_year: int, last_yea
     sex = rng.choice(4, size=n, p=[0.27, 0.70, 0.02, 0.01])  # Female, Male, Unknown, blank
     mechanisms = ("Sharp object", "Blunt object", "Body part (hit, kick)", "Other", "Unknown")
     mech = rng.choice(len(mechanisms), size=n, p=[0.10, 0.12, 0.55, 0.10, 0.13])
-    frame = pd.DataFrame({
-        "attendance_date": days[day],
-        "age_band": np.array(AGE_BANDS)[band],
-        "sex": pd.Series(np.array(["Female", "Male", "Unknown", ""])[sex]).mask(sex == 3),
-        "mechanism": np.array(mechanisms)[mech],
-        "district_code": np.array([d[0] for d in districts])[dist],
-    })
+    frame = pd.DataFrame(
+        {
+            "attendance_date": days[day],
+            "age_band": np.array(AGE_BANDS)[band],
+            "sex": pd.Series(np.array(["Female", "Male", "Unknown", ""])[sex]).mask(sex == 3),
+            "mechanism": np.array(mechanisms)[mech],
+            "district_code": np.array([d[0] for d in districts])[dist],
+        }
+    )
     return frame.astype({f.name: f.dtype for f in AE_FIELDS})
 
 
@@ -303,8 +367,14 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_demo_inputs(out_dir: Path, districts: list[District], first_year: int, last_year: int,
-                      offences_per_year: int, seed: int) -> dict[str, Path]:
+def write_demo_inputs(
+    out_dir: Path,
+    districts: list[District],
+    first_year: int,
+    last_year: int,
+    offences_per_year: int,
+    seed: int,
+) -> dict[str, Path]:
     """Write offences.csv, population.csv, ae_attendances.csv and README.txt; return the paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

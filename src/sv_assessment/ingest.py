@@ -79,8 +79,14 @@ MAX_EXAMPLES = 5
 class InputError(ValueError):
     """An input cannot be read as the canonical schema; the message says where and why."""
 
-    def __init__(self, path: Path, problem: str, column: str | None = None,
-                 rows: list[int] | None = None, values: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        column: str | None = None,
+        rows: list[int] | None = None,
+        values: list[str] | None = None,
+    ) -> None:
         self.path, self.problem, self.column = path, problem, column
         self.rows = rows or []
         where = f"{path}"
@@ -88,7 +94,11 @@ class InputError(ValueError):
             where += f", column '{column}'"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_EXAMPLES])
-            more = f" and {len(self.rows) - MAX_EXAMPLES} more" if len(self.rows) > MAX_EXAMPLES else ""
+            more = (
+                f" and {len(self.rows) - MAX_EXAMPLES} more"
+                if len(self.rows) > MAX_EXAMPLES
+                else ""
+            )
             where += f", rows {shown}{more}"
         if values:
             where += f" (values: {', '.join(repr(v) for v in values[:MAX_EXAMPLES])})"
@@ -136,8 +146,9 @@ def read_raw_table(path: Path) -> tuple[pd.DataFrame, int]:
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty (0 bytes)")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                            engine="pyarrow")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", engine="pyarrow"
+        )
     except Exception as error:  # pyarrow's errors name no file: re-raise with ours
         raise InputError(path, f"cannot be read as CSV: {error}") from error
     return frame, 1
@@ -148,14 +159,21 @@ def _rows(mask: pd.Series, header_line: int) -> list[int]:
     return [int(i) + header_line + 1 for i in mask[mask].index[: MAX_EXAMPLES + 1]]
 
 
-def _parse_dates(values: pd.Series, column: str, path: Path, header_line: int,
-                 with_time: bool) -> pd.Series:
+def _parse_dates(
+    values: pd.Series, column: str, path: Path, header_line: int, with_time: bool
+) -> pd.Series:
     text = values.str.strip()
     present = text != ""
     formats = ["%Y-%m-%d", "%d/%m/%Y"]
     if with_time:
-        formats = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
-                   "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", *formats]
+        formats = [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%d/%m/%Y %H:%M:%S",
+            "%d/%m/%Y %H:%M",
+            *formats,
+        ]
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in formats:
         todo = present & parsed.isna()
@@ -164,8 +182,13 @@ def _parse_dates(values: pd.Series, column: str, path: Path, header_line: int,
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     bad = present & parsed.isna()
     if bad.any():
-        raise InputError(path, "not a valid date (expected YYYY-MM-DD or DD/MM/YYYY)", column,
-                         _rows(bad, header_line), text[bad].head(MAX_EXAMPLES).tolist())
+        raise InputError(
+            path,
+            "not a valid date (expected YYYY-MM-DD or DD/MM/YYYY)",
+            column,
+            _rows(bad, header_line),
+            text[bad].head(MAX_EXAMPLES).tolist(),
+        )
     return parsed
 
 
@@ -176,8 +199,13 @@ def _parse_flags(values: pd.Series, column: str, path: Path, header_line: int) -
     result[text.isin(FALSE_WORDS)] = False
     bad = (text != "") & result.isna()
     if bad.any():
-        raise InputError(path, "not a yes/no flag (expected true/false, yes/no, y/n or 1/0)",
-                         column, _rows(bad, header_line), values[bad].head(MAX_EXAMPLES).tolist())
+        raise InputError(
+            path,
+            "not a yes/no flag (expected true/false, yes/no, y/n or 1/0)",
+            column,
+            _rows(bad, header_line),
+            values[bad].head(MAX_EXAMPLES).tolist(),
+        )
     return result
 
 
@@ -186,8 +214,13 @@ def _parse_integers(values: pd.Series, column: str, path: Path, header_line: int
     numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
     bad = (text != "") & (numbers.isna() | (numbers.round() != numbers))
     if bad.any():
-        raise InputError(path, "not a whole number", column, _rows(bad, header_line),
-                         values[bad].head(MAX_EXAMPLES).tolist())
+        raise InputError(
+            path,
+            "not a whole number",
+            column,
+            _rows(bad, header_line),
+            values[bad].head(MAX_EXAMPLES).tolist(),
+        )
     return numbers.astype("Int64")
 
 
@@ -198,8 +231,11 @@ def to_canonical(raw: pd.DataFrame, kind: str, path: Path, header_line: int = 1)
     renamed = raw.rename(columns=mapping)
     missing = [f.name for f in fields if f.required and f.name not in renamed.columns]
     if missing:
-        raise InputError(path, f"required column missing (found: {', '.join(map(str, raw.columns))})",
-                         ", ".join(missing))
+        raise InputError(
+            path,
+            f"required column missing (found: {', '.join(map(str, raw.columns))})",
+            ", ".join(missing),
+        )
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in renamed.columns:
@@ -207,8 +243,9 @@ def to_canonical(raw: pd.DataFrame, kind: str, path: Path, header_line: int = 1)
             continue
         values = renamed[f.name].astype("string").fillna("")
         if f.dtype.startswith("datetime"):
-            typed[f.name] = _parse_dates(values, f.name, path, header_line,
-                                         with_time=f.name.endswith("_at"))
+            typed[f.name] = _parse_dates(
+                values, f.name, path, header_line, with_time=f.name.endswith("_at")
+            )
         elif f.dtype == "boolean":
             typed[f.name] = _parse_flags(values, f.name, path, header_line)
         elif f.dtype == "Int64":

@@ -10,8 +10,19 @@ from importlib import metadata
 from sv_assessment import __version__
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
 
-RECORDED_PACKAGES = ("pandas", "numpy", "scipy", "plotly", "kaleido", "papermill", "nbformat",
-                     "great-expectations", "pypandoc-binary", "typst", "pyarrow")
+RECORDED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "plotly",
+    "kaleido",
+    "papermill",
+    "nbformat",
+    "great-expectations",
+    "pypandoc-binary",
+    "typst",
+    "pyarrow",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -27,19 +38,34 @@ def package_versions() -> dict[str, str]:
 def code_version() -> str:
     """The git commit of the code (with '+dirty' when there are uncommitted changes)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return f"sv_assessment {__version__} (no git)"
 
 
-def run_record(config: AssessmentConfig, inputs: dict, timings: dict[str, float],
-               notebook_seconds: dict[str, float], formats: tuple[str, ...], engine: str) -> dict:
+def run_record(
+    config: AssessmentConfig,
+    inputs: dict,
+    timings: dict[str, float],
+    notebook_seconds: dict[str, float],
+    formats: tuple[str, ...],
+    engine: str,
+) -> dict:
     return {
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "assessment": config.summary(),
         "config_sha256": config.fingerprint(),
         "inputs": inputs,

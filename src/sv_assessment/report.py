@@ -59,15 +59,17 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
         "synthetic": config.synthetic_data,
         "minimum-count-less-one": str(config.minimum_count - 1),
         "description": f"Strategic needs assessment of serious violence in {config.area_name}, "
-                       f"{config.first_year} to {config.assessment_year}.",
+        f"{config.first_year} to {config.assessment_year}.",
     }
 
 
 def front_matter(config: AssessmentConfig) -> str:
     """The opening section, written from the config."""
     sv = config.serious_violence
-    parts = [f"public-place offences" if sv.public_place_only else "offences",
-             "of " + ", ".join(g.lower() for g in sv.offence_groups)]
+    parts = [
+        "public-place offences" if sv.public_place_only else "offences",
+        "of " + ", ".join(g.lower() for g in sv.offence_groups),
+    ]
     if sv.include_knife_or_sharp_instrument:
         parts.append("or involving a knife or sharp instrument")
     definition = " ".join(parts)
@@ -75,10 +77,13 @@ def front_matter(config: AssessmentConfig) -> str:
         definition += f", where the victim or suspect is under {sv.age_under}"
     if sv.exclude_domestic_abuse:
         definition += ", excluding domestic abuse"
-    synthetic = ("\n\n::: {.synthetic}\n**This assessment was built from synthetic data.** The "
-                 "offences, people and places in it were made by a seeded generator for "
-                 "demonstration; they describe no real person, place or event.\n:::\n"
-                 if config.synthetic_data else "")
+    synthetic = (
+        "\n\n::: {.synthetic}\n**This assessment was built from synthetic data.** The "
+        "offences, people and places in it were made by a seeded generator for "
+        "demonstration; they describe no real person, place or event.\n:::\n"
+        if config.synthetic_data
+        else ""
+    )
     return (
         "# About this assessment\n\n"
         f"This is the {config.partnership} strategic needs assessment of serious violence under "
@@ -109,7 +114,11 @@ def join_notebooks(project_dir: Path, project: dict) -> nbformat.NotebookNode:
     """One notebook of the whole report: front matter, then each chapter's cells, with the
     parameter cells and code dropped (outputs are what the report shows)."""
     joined = nbformat.v4.new_notebook()
-    joined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    joined.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     for chapter in project["book"]["chapters"]:
         path = project_dir / chapter
         if chapter.endswith(".md"):
@@ -153,14 +162,35 @@ def render_html(joined: Path, target: Path, metadata: dict) -> Path:
     css = (REPORT_DIR / "templates" / "assessment.css").read_text(encoding="utf-8")
     header = work / "header.html"
     # One copy of plotly.js inline, so the page is self-contained and makes no request.
-    header.write_text(f"<style>\n{css}\n</style>\n<script>{plotly.offline.get_plotlyjs()}</script>\n",
-                      encoding="utf-8")
-    _pandoc([str(joined), "--from", "ipynb", "--ipynb-output=all", "--to", "html5",
-             "--standalone", "--template", str(REPORT_DIR / "templates" / "assessment.html"),
-             "--lua-filter", str(REPORT_DIR / "filters" / "select_outputs.lua"),
-             "--shift-heading-level-by=1", "--toc", "--toc-depth=2", "--section-divs",
-             "--include-in-header", str(header), *_metadata_args(metadata),
-             "--output", str(target)], cwd=work)
+    header.write_text(
+        f"<style>\n{css}\n</style>\n<script>{plotly.offline.get_plotlyjs()}</script>\n",
+        encoding="utf-8",
+    )
+    _pandoc(
+        [
+            str(joined),
+            "--from",
+            "ipynb",
+            "--ipynb-output=all",
+            "--to",
+            "html5",
+            "--standalone",
+            "--template",
+            str(REPORT_DIR / "templates" / "assessment.html"),
+            "--lua-filter",
+            str(REPORT_DIR / "filters" / "select_outputs.lua"),
+            "--shift-heading-level-by=1",
+            "--toc",
+            "--toc-depth=2",
+            "--section-divs",
+            "--include-in-header",
+            str(header),
+            *_metadata_args(metadata),
+            "--output",
+            str(target),
+        ],
+        cwd=work,
+    )
     remote = REMOTE_ASSET.search(target.read_text(encoding="utf-8"))
     if remote:
         raise AssemblyError(f"the HTML would load a remote asset: {remote.group(0)[:120]}")
@@ -172,21 +202,46 @@ def render_pdf(joined: Path, target: Path, metadata: dict) -> Path:
 
     work = joined.parent
     source = work / "assessment.typ"
-    _pandoc([str(joined), "--from", "ipynb", "--ipynb-output=all", "--to", "typst",
-             "--standalone", "--template", str(REPORT_DIR / "templates" / "assessment.typ"),
-             "--lua-filter", str(REPORT_DIR / "filters" / "select_outputs.lua"),
-             "--extract-media", "media", *_metadata_args(metadata),
-             "--output", str(source)], cwd=work)
+    _pandoc(
+        [
+            str(joined),
+            "--from",
+            "ipynb",
+            "--ipynb-output=all",
+            "--to",
+            "typst",
+            "--standalone",
+            "--template",
+            str(REPORT_DIR / "templates" / "assessment.typ"),
+            "--lua-filter",
+            str(REPORT_DIR / "filters" / "select_outputs.lua"),
+            "--extract-media",
+            "media",
+            *_metadata_args(metadata),
+            "--output",
+            str(source),
+        ],
+        cwd=work,
+    )
     try:
-        typst.compile(str(source), output=str(target), root=str(work),
-                      timestamp=int(dt.datetime.now(dt.timezone.utc).timestamp()))
+        typst.compile(
+            str(source),
+            output=str(target),
+            root=str(work),
+            timestamp=int(dt.datetime.now(dt.UTC).timestamp()),
+        )
     except Exception as error:  # typst raises its own TypstError with the diagnostic
         raise AssemblyError(f"typst failed on {source}: {error}") from error
     return target
 
 
-def render_builtin(project_dir: Path, project: dict, out_dir: Path, config: AssessmentConfig,
-                   formats: tuple[str, ...]) -> Rendered:
+def render_builtin(
+    project_dir: Path,
+    project: dict,
+    out_dir: Path,
+    config: AssessmentConfig,
+    formats: tuple[str, ...],
+) -> Rendered:
     joined = project_dir / "assessment.ipynb"
     nbformat.write(join_notebooks(project_dir, project), joined)
     metadata = report_metadata(config, dt.date.today())
@@ -198,11 +253,14 @@ def render_builtin(project_dir: Path, project: dict, out_dir: Path, config: Asse
 def render_with_quarto(project_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> Rendered:
     quarto = shutil.which("quarto")
     if not quarto:
-        raise AssemblyError("--engine quarto was asked for, but no `quarto` executable is on the PATH")
+        raise AssemblyError(
+            "--engine quarto was asked for, but no `quarto` executable is on the PATH"
+        )
     for fmt in formats:
         target = "typst" if fmt == "pdf" else "html"
-        result = subprocess.run([quarto, "render", str(project_dir), "--to", target],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [quarto, "render", str(project_dir), "--to", target], capture_output=True, text=True
+        )
         if result.returncode != 0:
             raise AssemblyError(f"quarto render failed: {result.stderr.strip()[-2000:]}")
     book = project_dir / "_book"
@@ -212,5 +270,7 @@ def render_with_quarto(project_dir: Path, out_dir: Path, formats: tuple[str, ...
         shutil.copytree(book, out_dir / "site", dirs_exist_ok=True)
     if pdf:
         shutil.copy2(pdf, out_dir / "assessment.pdf")
-    return Rendered(out_dir / "site" / "index.html" if html else None,
-                    out_dir / "assessment.pdf" if pdf else None)
+    return Rendered(
+        out_dir / "site" / "index.html" if html else None,
+        out_dir / "assessment.pdf" if pdf else None,
+    )

@@ -56,8 +56,9 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
     )
 
 
-def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
-                 now: datetime | None = None) -> StagedData:
+def stage_inputs(
+    config: AssessmentConfig, staged_dir: Path | None = None, now: datetime | None = None
+) -> StagedData:
     """Ingest every configured input, validate it, and write the staged Parquet files.
 
     Raises ``ingest.InputError`` for unreadable input and ``contracts.ContractBreach`` when a
@@ -83,14 +84,19 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
         staged.inputs[spec.name] = {
             "provided": True,
             "kind": spec.kind,
-            "source": str(spec.path.relative_to(PROJECT_ROOT) if spec.path.is_relative_to(PROJECT_ROOT) else spec.path),
+            "source": str(
+                spec.path.relative_to(PROJECT_ROOT)
+                if spec.path.is_relative_to(PROJECT_ROOT)
+                else spec.path
+            ),
             "sha256": ingest.file_sha256(spec.path),
             "rows_read": len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
         }
     (staged_dir / CONTRACTS_FILE).write_text(
-        json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str))
+        json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str)
+    )
     (staged_dir / INPUTS_FILE).write_text(json.dumps(staged.inputs, indent=2))
     if failures:
         raise contracts.ContractBreach(failures)

@@ -8,11 +8,16 @@ from sv_assessment import analysis, charts, measures
 from sv_assessment.config import AssessmentConfig
 
 
-def district_table(serious: pd.DataFrame, population: pd.DataFrame,
-                   config: AssessmentConfig) -> pd.DataFrame:
+def district_table(
+    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
     year, before = config.assessment_year, config.assessment_year - 1
-    names = pd.DataFrame({"district_code": config.district_codes,
-                          "district": [config.district_names[c] for c in config.district_codes]})
+    names = pd.DataFrame(
+        {
+            "district_code": config.district_codes,
+            "district": [config.district_names[c] for c in config.district_codes],
+        }
+    )
     counts = serious.groupby(["district_code", "year"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=config.district_codes, columns=[before, year], fill_value=0)
     residents = analysis.population_by(population[population["year"] == year], ["district_code"])
@@ -20,9 +25,11 @@ def district_table(serious: pd.DataFrame, population: pd.DataFrame,
     frame["offences"] = counts[year].to_numpy()
     frame["offences_previous_year"] = counts[before].to_numpy()
     frame = measures.rates_with_ci(frame, "offences", "population")
-    frame["change_percent"] = (100 * (frame["offences"] - frame["offences_previous_year"])
-                               / frame["offences_previous_year"].where(
-                                   frame["offences_previous_year"] > 0)).round(1)
+    frame["change_percent"] = (
+        100
+        * (frame["offences"] - frame["offences_previous_year"])
+        / frame["offences_previous_year"].where(frame["offences_previous_year"] > 0)
+    ).round(1)
     frame["rank"] = frame["rate"].rank(ascending=False, method="min").astype(int)
     area_rate = 1000 * frame["offences"].sum() / frame["population"].sum()
     flags = measures.funnel_flags(frame, "offences", "population", area_rate)
@@ -34,28 +41,40 @@ def district_table(serious: pd.DataFrame, population: pd.DataFrame,
 
 def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
     area_rate = 1000 * table["offences"].sum() / table["population"].sum()
-    sizes = pd.Series(range(int(table["population"].min() * 0.8),
-                            int(table["population"].max() * 1.1), 2000))
+    sizes = pd.Series(
+        range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
+    )
     limits = measures.funnel_limits(area_rate, sizes)
-    above = table[table["compared_with_area"].str.startswith("above", na=False)]["district"].tolist()
-    finding = (f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
-               f"control limit" if above else "No district is above the area's control limits")
+    above = table[table["compared_with_area"].str.startswith("above", na=False)][
+        "district"
+    ].tolist()
+    finding = (
+        f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
+        f"control limit"
+        if above
+        else "No district is above the area's control limits"
+    )
     fig = charts.funnel_plot(table, limits, area_rate, label="district")
     return charts.FigureSpec(
-        fig, title=f"{finding} for serious violence in {config.assessment_year}",
+        fig,
+        title=f"{finding} for serious violence in {config.assessment_year}",
         alt_text=f"Funnel plot of serious violence rates per 1,000 residents against district "
-                 f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
-                 f"control limits. " + "; ".join(
-                     f"{r.district}: {r.rate:.2f} ({r.compared_with_area})"
-                     for r in table.itertuples()),
+        f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
+        f"control limits. "
+        + "; ".join(
+            f"{r.district}: {r.rate:.2f} ({r.compared_with_area})" for r in table.itertuples()
+        ),
         data=table[["district", "population", "offences", "rate", "compared_with_area"]],
-        x_title="Resident population", y_title="Offences per 1,000 residents")
+        x_title="Resident population",
+        y_title="Offences per 1,000 residents",
+    )
 
 
 def district_trends(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     counts = serious.groupby(["district_code", "year"]).size().rename("offences").reset_index()
-    grid = pd.MultiIndex.from_product([config.district_codes, config.years],
-                                      names=["district_code", "year"])
+    grid = pd.MultiIndex.from_product(
+        [config.district_codes, config.years], names=["district_code", "year"]
+    )
     counts = counts.set_index(["district_code", "year"]).reindex(grid, fill_value=0).reset_index()
     counts["district"] = counts["district_code"].map(config.district_names)
     return counts[["district", "year", "offences"]]
@@ -67,20 +86,31 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
     districts = list(dict.fromkeys(trends["district"]))
     columns = 4
     rows = -(-len(districts) // columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=districts, shared_yaxes=True,
-                        vertical_spacing=0.12)
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=districts, shared_yaxes=True, vertical_spacing=0.12
+    )
     for index, name in enumerate(districts):
         one = trends[trends["district"] == name]
-        fig.add_scatter(x=one["year"].astype(str), y=one["offences"], mode="lines+markers",
-                        line={"color": charts.PALETTE[0]}, showlegend=False,
-                        row=index // columns + 1, col=index % columns + 1)
+        fig.add_scatter(
+            x=one["year"].astype(str),
+            y=one["offences"],
+            mode="lines+markers",
+            line={"color": charts.PALETTE[0]},
+            showlegend=False,
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
     fig.update_layout(height=220 * rows)
     change = trends.pivot(index="district", columns="year", values="offences")
     rising = change[change[config.assessment_year] > change[config.first_year]].index.tolist()
     return charts.FigureSpec(
-        fig, title=f"Serious violence rose over the five years in {len(rising)} of "
-                   f"{len(districts)} districts",
+        fig,
+        title=f"Serious violence rose over the five years in {len(rising)} of "
+        f"{len(districts)} districts",
         alt_text="Small-multiple line charts, one per district, of serious violence offences "
-                 f"each year {config.first_year} to {config.assessment_year}. Rising over the "
-                 f"period: {', '.join(rising) or 'none'}.",
-        data=trends, x_title="", y_title="")
+        f"each year {config.first_year} to {config.assessment_year}. Rising over the "
+        f"period: {', '.join(rising) or 'none'}.",
+        data=trends,
+        x_title="",
+        y_title="",
+    )

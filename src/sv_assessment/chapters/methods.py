@@ -12,23 +12,38 @@ def definition_table(config: AssessmentConfig) -> pd.DataFrame:
     sv = config.serious_violence
     rows = [
         ("Offence groups", ", ".join(sv.offence_groups)),
-        ("Knife or sharp instrument offences included", "Yes" if sv.include_knife_or_sharp_instrument else "No"),
+        (
+            "Knife or sharp instrument offences included",
+            "Yes" if sv.include_knife_or_sharp_instrument else "No",
+        ),
         ("Firearm offences included", "Yes" if sv.include_firearm else "No"),
         ("Possession of weapons included", "Yes" if sv.include_possession_of_weapons else "No"),
         ("Public place only", "Yes" if sv.public_place_only else "No"),
         ("Domestic abuse excluded", "Yes" if sv.exclude_domestic_abuse else "No"),
         ("Victim or suspect under", str(sv.age_under) if sv.age_under else "Any age"),
-        ("Period", f"{config.first_year} to {config.assessment_year} (calendar years, by date recorded)"),
+        (
+            "Period",
+            f"{config.first_year} to {config.assessment_year} (calendar years, by date recorded)",
+        ),
         ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
 def inputs_table(inputs: dict[str, dict]) -> pd.DataFrame:
-    rows = [{"input": name, "file": info.get("source", ""), "rows_read": info.get("rows_read"),
-             "rows_used": info.get("rows_used"), "rows_set_aside": info.get("rows_set_aside"),
-             "sha256": (info.get("sha256") or "")[:16] + "…" if info.get("sha256") else "not provided"}
-            for name, info in inputs.items()]
+    rows = [
+        {
+            "input": name,
+            "file": info.get("source", ""),
+            "rows_read": info.get("rows_read"),
+            "rows_used": info.get("rows_used"),
+            "rows_set_aside": info.get("rows_set_aside"),
+            "sha256": (info.get("sha256") or "")[:16] + "…"
+            if info.get("sha256")
+            else "not provided",
+        }
+        for name, info in inputs.items()
+    ]
     return pd.DataFrame(rows)
 
 

@@ -8,25 +8,35 @@ from sv_assessment import analysis, charts, measures
 from sv_assessment.config import AssessmentConfig
 
 
-def yearly_volume(serious: pd.DataFrame, population: pd.DataFrame,
-                  config: AssessmentConfig) -> pd.DataFrame:
+def yearly_volume(
+    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
     """Serious violence offences and the rate per 1,000 residents, each year of the window."""
     counts = analysis.yearly_counts(serious, config.years)
     residents = analysis.population_by(population, ["year"])
     frame = counts.merge(residents, on="year", how="left")
     return measures.rates_with_ci(frame, "offences", "population").round(
-        {"rate": 2, "rate_lower": 2, "rate_upper": 2})
+        {"rate": 2, "rate_lower": 2, "rate_upper": 2}
+    )
 
 
 def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
     now, before = yearly.iloc[-1], yearly.iloc[-2]
-    rr = measures.rate_ratio(int(now.offences), float(now.population),
-                             int(before.offences), float(before.population))
-    return (f"In {config.assessment_year} there were **{int(now.offences):,} serious violence "
-            f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
-            + measures.format_change_sentence("Compared with the year before", int(now.offences),
-                                              int(before.offences), rr, str(int(now.year)),
-                                              str(int(before.year))))
+    rr = measures.rate_ratio(
+        int(now.offences), float(now.population), int(before.offences), float(before.population)
+    )
+    return (
+        f"In {config.assessment_year} there were **{int(now.offences):,} serious violence "
+        f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
+        + measures.format_change_sentence(
+            "Compared with the year before",
+            int(now.offences),
+            int(before.offences),
+            rr,
+            str(int(now.year)),
+            str(int(before.year)),
+        )
+    )
 
 
 def yearly_figure(yearly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
@@ -36,12 +46,14 @@ def yearly_figure(yearly: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
     return charts.FigureSpec(
         fig,
         title=f"Serious violence rate was {direction} in {int(last.year)} than in "
-              f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)",
+        f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)",
         alt_text=f"Bar chart of serious violence offences per 1,000 residents by year, "
-                 f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
-                 + "; ".join(f"{int(r.year)}: {r.rate:.2f}" for r in yearly.itertuples()),
+        f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
+        + "; ".join(f"{int(r.year)}: {r.rate:.2f}" for r in yearly.itertuples()),
         data=yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
-        x_title="Year", y_title="Offences per 1,000 residents")
+        x_title="Year",
+        y_title="Offences per 1,000 residents",
+    )
 
 
 def offence_mix(serious: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -60,11 +72,15 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     busiest = pd.Timestamp(2000, int(by_calendar_month.idxmax()), 1).strftime("%B")
     fig = charts.line_chart(frame, "month", "offences")
     return charts.FigureSpec(
-        fig, title=f"Serious violence peaks in the summer months; {busiest} is the busiest on average",
+        fig,
+        title=f"Serious violence peaks in the summer months; {busiest} is the busiest on average",
         alt_text=f"Line chart of serious violence offences each month from {frame.month.iloc[0]} "
-                 f"to {frame.month.iloc[-1]}. The highest month was {peak.month} with "
-                 f"{int(peak.offences):,} offences.",
-        data=frame, x_title="Month recorded", y_title="Offences")
+        f"to {frame.month.iloc[-1]}. The highest month was {peak.month} with "
+        f"{int(peak.offences):,} offences.",
+        data=frame,
+        x_title="Month recorded",
+        y_title="Offences",
+    )
 
 
 def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
@@ -74,12 +90,15 @@ def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
     data = matrix.reset_index().rename(columns={"weekday": "day"})
     data.columns = [str(c) if c == "day" else f"{int(c):02d}:00" for c in data.columns]
     return charts.FigureSpec(
-        fig, title=f"Serious violence clusters on weekend nights; the peak is {day} at "
-                   f"{hour:02d}:00",
+        fig,
+        title=f"Serious violence clusters on weekend nights; the peak is {day} at {hour:02d}:00",
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
-                 f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
-                 f"is {day} {hour:02d}:00.",
-        data=data, x_title="Hour of the day", y_title="Day of the week")
+        f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
+        f"is {day} {hour:02d}:00.",
+        data=data,
+        x_title="Hour of the day",
+        y_title="Day of the week",
+    )
 
 
 def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -88,12 +107,18 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     for role in ("victim", "suspect"):
         groups = analysis.age_group(latest[f"{role}_age"])
         sex = latest[f"{role}_sex"].fillna("Unknown")
-        table = pd.crosstab(groups, sex).reindex(columns=["Female", "Male", "Unknown"], fill_value=0)
+        table = pd.crosstab(groups, sex).reindex(
+            columns=["Female", "Male", "Unknown"], fill_value=0
+        )
         table.insert(0, "role", role.capitalize())
-        rows.append(table.reset_index().rename(columns={"victim_age": "age_group",
-                                                       "suspect_age": "age_group"}))
+        rows.append(
+            table.reset_index().rename(
+                columns={"victim_age": "age_group", "suspect_age": "age_group"}
+            )
+        )
     frame = pd.concat(rows, ignore_index=True)
-    frame.columns = ["age_group" if c not in ("role", "Female", "Male", "Unknown") else c
-                     for c in frame.columns]
+    frame.columns = [
+        "age_group" if c not in ("role", "Female", "Male", "Unknown") else c for c in frame.columns
+    ]
     frame["Total"] = frame[["Female", "Male", "Unknown"]].sum(axis=1)
     return frame[["role", "age_group", "Female", "Male", "Unknown", "Total"]]

@@ -44,3 +44,21 @@ def test_notebooks_hold_no_paths_or_file_io(path: Path):
 def test_every_chapter_in_the_quarto_project_exists():
     for name in chapter_notebooks(load_project()):
         assert (ROOT / "notebooks" / f"{name}.ipynb").exists()
+
+
+@pytest.mark.e2e
+def test_a_notebook_runs_top_to_bottom_with_its_defaults(tmp_path: Path):
+    """What an analyst does in JupyterLab: open a chapter and Run All, no parameters given."""
+    import papermill
+
+    executed = tmp_path / "02_data_quality.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "02_data_quality.ipynb"),
+        str(executed),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(ROOT / "notebooks"),
+    )
+    outputs = [o for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", [])]
+    assert any("text/html" in o.get("data", {}) for o in outputs)
+    assert not any(o.get("output_type") == "error" for o in outputs)

@@ -17,8 +17,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from sv_assessment import analysis, charts, disclosure, staging
-from sv_assessment.config import AssessmentConfig, load_config
+from sv_assessment import analysis, charts, disclosure, labels, staging
+from sv_assessment.config import PROJECT_ROOT, AssessmentConfig, load_config
+
+COMMENTARY_DIR = PROJECT_ROOT / "report" / "commentary"
 
 _KALEIDO_STARTED = False
 
@@ -64,6 +66,15 @@ class Chapter:
     def provided(self, name: str) -> bool:
         return staging.input_provided(self.staged_dir, name)
 
+    def read_optional(self, name: str) -> pd.DataFrame | None:
+        """An optional input, or None when it was not provided."""
+        return self.read(name) if self.provided(name) else None
+
+    def quarantined(self) -> dict[str, pd.DataFrame]:
+        """Rows set aside from each provided input, with ``set_aside_reason``."""
+        return {name: self.read(f"{name}.quarantine") for name in self.config.inputs
+                if (self.staged_dir / f"{name}.quarantine.parquet").exists()}
+
     def offences(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Offences in the assessment window, with calendar columns added."""
         frame = analysis.with_calendar(self.read("offences", columns))
@@ -80,11 +91,29 @@ class Chapter:
     def markdown(self, text: str) -> None:
         _display({"text/markdown": text, "text/plain": text})
 
+    def commentary(self, stem: str, directory: Path | None = None) -> None:
+        """Show the analyst's commentary for this chapter, ``report/commentary/<stem>.md``,
+        if there is one; nothing is shown when the file is absent or empty."""
+        text = read_commentary(stem, directory or COMMENTARY_DIR)
+        if text:
+            self.markdown(text)
+
     def publishable(self, frame: pd.DataFrame, count_columns: list[str],
-                    row_total_column: str | None = None) -> pd.DataFrame:
-        """Small counts suppressed (and whatever would reveal them), ready to show."""
-        return disclosure.suppress_table(frame, count_columns, self.config.minimum_count,
-                                         row_total_column=row_total_column)
+                    row_total_column: str | None = None,
+                    rate_columns: list[str] | None = None) -> pd.DataFrame:
+        """Small counts suppressed (and whatever would reveal them), ready to show.
+
+        ``rate_columns`` are hidden wherever the first count column is hidden, since a rate and
+        a population would give the count back."""
+        out = disclosure.suppress_table(frame, count_columns, self.config.minimum_count,
+                                        row_total_column=row_total_column)
+        if rate_columns:
+            hidden = out[count_columns[0]].isna()
+            for column in rate_columns:
+                values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
+                values[hidden.to_numpy()] = pd.NA
+                out[column] = values
+        return out
 
     def _write_csv(self, frame: pd.DataFrame, name: str) -> Path:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
@@ -93,10 +122,13 @@ class Chapter:
         return path
 
     def table(self, frame: pd.DataFrame, name: str, caption: str,
-              count_columns: list[str] | None = None, row_total_column: str | None = None) -> None:
-        """Show a table (after suppression of its count columns) and save it as a CSV."""
-        shown = self.publishable(frame, count_columns, row_total_column) if count_columns else frame
-        published = disclosure.format_for_publication(shown)
+              count_columns: list[str] | None = None, row_total_column: str | None = None,
+              rate_columns: list[str] | None = None) -> None:
+        """Show a table (after suppression of its count columns) and save it as a CSV, with
+        plain-English column headers."""
+        shown = (self.publishable(frame, count_columns, row_total_column, rate_columns)
+                 if count_columns else frame)
+        published = labels.plain_headers(disclosure.format_for_publication(shown))
         self._write_csv(published, name)
         _display({
             "text/html": charts.data_table_html(published, caption),
@@ -107,7 +139,7 @@ class Chapter:
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
-        published = disclosure.format_for_publication(spec.data)
+        published = labels.plain_headers(disclosure.format_for_publication(spec.data))
         self._write_csv(published, name)
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
                           config={"displayModeBar": False, "responsive": True})
@@ -128,6 +160,17 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         _display(bundle)
+
+
+def read_commentary(stem: str, directory: Path = COMMENTARY_DIR) -> str:
+    """The analyst's commentary block for a chapter, framed as such, or "" if there is none."""
+    path = directory / f"{stem}.md"
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        return ""
+    return ("::: {.commentary}\n**Analyst's commentary**\n\n" + text + "\n:::")
 
 
 def open_chapter(config_path: str | None = None, assessment_year: int | None = None,

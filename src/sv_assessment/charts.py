@@ -42,11 +42,12 @@ def line_chart(data: pd.DataFrame, x: str, y: str, series: str | None = None,
                dash_series: bool = True) -> go.Figure:
     """Lines with markers, and dashes per series so meaning never rests on colour alone."""
     fig = go.Figure()
-    groups = [(None, data)] if series is None else list(data.groupby(series, observed=True, sort=False))
+    groups = ([(None, data)] if series is None
+              else list(data.groupby(series, observed=True, sort=False)))
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
     for index, (name, group) in enumerate(groups):
         fig.add_trace(go.Scatter(
-            x=group[x].astype(str), y=group[y], mode="lines+markers", name=str(name or y),
+            x=group[x].astype(str), y=group[y].astype(float), mode="lines+markers", name=str(name or y),
             line={"color": PALETTE[index % len(PALETTE)], "width": 3,
                   "dash": dashes[index % len(dashes)] if dash_series else "solid"},
             marker={"symbol": index % 10, "size": 7}))

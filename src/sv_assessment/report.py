@@ -63,18 +63,28 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
     }
 
 
-def front_matter(config: AssessmentConfig) -> str:
-    """The opening section, written from the config."""
+def definition_text(config: AssessmentConfig) -> str:
+    """The local definition of serious violence as a phrase, from the config."""
     sv = config.serious_violence
-    parts = [f"public-place offences" if sv.public_place_only else "offences",
+    parts = ["public-place offences" if sv.public_place_only else "offences",
              "of " + ", ".join(g.lower() for g in sv.offence_groups)]
     if sv.include_knife_or_sharp_instrument:
         parts.append("or involving a knife or sharp instrument")
+    if sv.include_firearm:
+        parts.append("or a firearm")
+    if sv.include_possession_of_weapons:
+        parts.append("or possession of weapons")
     definition = " ".join(parts)
     if sv.age_under:
         definition += f", where the victim or suspect is under {sv.age_under}"
     if sv.exclude_domestic_abuse:
         definition += ", excluding domestic abuse"
+    return definition
+
+
+def front_matter(config: AssessmentConfig) -> str:
+    """The opening section, written from the config."""
+    definition = definition_text(config)
     synthetic = ("\n\n::: {.synthetic}\n**This assessment was built from synthetic data.** The "
                  "offences, people and places in it were made by a seeded generator for "
                  "demonstration; they describe no real person, place or event.\n:::\n"
@@ -109,7 +119,8 @@ def join_notebooks(project_dir: Path, project: dict) -> nbformat.NotebookNode:
     """One notebook of the whole report: front matter, then each chapter's cells, with the
     parameter cells and code dropped (outputs are what the report shows)."""
     joined = nbformat.v4.new_notebook()
-    joined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    joined.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
     for chapter in project["book"]["chapters"]:
         path = project_dir / chapter
         if chapter.endswith(".md"):
@@ -198,7 +209,8 @@ def render_builtin(project_dir: Path, project: dict, out_dir: Path, config: Asse
 def render_with_quarto(project_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> Rendered:
     quarto = shutil.which("quarto")
     if not quarto:
-        raise AssemblyError("--engine quarto was asked for, but no `quarto` executable is on the PATH")
+        raise AssemblyError("--engine quarto was asked for, but no `quarto` executable is on "
+                            "the PATH")
     for fmt in formats:
         target = "typst" if fmt == "pdf" else "html"
         result = subprocess.run([quarto, "render", str(project_dir), "--to", target],

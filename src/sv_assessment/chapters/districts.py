@@ -23,6 +23,13 @@ def district_table(serious: pd.DataFrame, population: pd.DataFrame,
     frame["change_percent"] = (100 * (frame["offences"] - frame["offences_previous_year"])
                                / frame["offences_previous_year"].where(
                                    frame["offences_previous_year"] > 0)).round(1)
+    earlier = analysis.population_by(population[population["year"] == before], ["district_code"])
+    pop_before = frame["district_code"].map(earlier.set_index("district_code")["population"])
+    frame["change_assessment"] = [
+        measures.describe_change(measures.rate_ratio(int(c), p, int(b), q))
+        for c, b, p, q in zip(frame["offences"], frame["offences_previous_year"],
+                              frame["population"], pop_before.fillna(frame["population"]),
+                              strict=True)]
     frame["rank"] = frame["rate"].rank(ascending=False, method="min").astype(int)
     area_rate = 1000 * frame["offences"].sum() / frame["population"].sum()
     flags = measures.funnel_flags(frame, "offences", "population", area_rate)
@@ -37,7 +44,8 @@ def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.Figur
     sizes = pd.Series(range(int(table["population"].min() * 0.8),
                             int(table["population"].max() * 1.1), 2000))
     limits = measures.funnel_limits(area_rate, sizes)
-    above = table[table["compared_with_area"].str.startswith("above", na=False)]["district"].tolist()
+    is_above = table["compared_with_area"].str.startswith("above", na=False)
+    above = table.loc[is_above, "district"].tolist()
     finding = (f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
                f"control limit" if above else "No district is above the area's control limits")
     fig = charts.funnel_plot(table, limits, area_rate, label="district")
@@ -71,12 +79,13 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
                         vertical_spacing=0.12)
     for index, name in enumerate(districts):
         one = trends[trends["district"] == name]
-        fig.add_scatter(x=one["year"].astype(str), y=one["offences"], mode="lines+markers",
+        fig.add_scatter(x=one["year"].astype(str), y=one["offences"].astype(float), mode="lines+markers",
                         line={"color": charts.PALETTE[0]}, showlegend=False,
                         row=index // columns + 1, col=index % columns + 1)
     fig.update_layout(height=220 * rows)
     change = trends.pivot(index="district", columns="year", values="offences")
-    rising = change[change[config.assessment_year] > change[config.first_year]].index.tolist()
+    up = (change[config.assessment_year] > change[config.first_year]).fillna(False).astype(bool)
+    rising = change.index[up.to_numpy()].tolist()
     return charts.FigureSpec(
         fig, title=f"Serious violence rose over the five years in {len(rising)} of "
                    f"{len(districts)} districts",

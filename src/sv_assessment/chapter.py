@@ -128,7 +128,7 @@ class Chapter:
         plain-English column headers."""
         shown = (self.publishable(frame, count_columns, row_total_column, rate_columns)
                  if count_columns else frame)
-        published = labels.plain_headers(disclosure.format_for_publication(shown))
+        published = labels.plain_headers(disclosure.format_for_publication(_years_as_text(shown)))
         self._write_csv(published, name)
         _display({
             "text/html": charts.data_table_html(published, caption),
@@ -139,7 +139,8 @@ class Chapter:
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
-        published = labels.plain_headers(disclosure.format_for_publication(spec.data))
+        published = labels.plain_headers(
+            disclosure.format_for_publication(_years_as_text(spec.data)))
         self._write_csv(published, name)
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
                           config={"displayModeBar": False, "responsive": True})
@@ -160,6 +161,12 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         _display(bundle)
+
+
+def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Years are labels, not counts: keep them from being shown as '2,024'."""
+    years = [c for c in frame.columns if str(c) == "year"]
+    return frame.astype({c: str for c in years}) if years else frame
 
 
 def read_commentary(stem: str, directory: Path = COMMENTARY_DIR) -> str:

@@ -28,7 +28,17 @@ HEADERS: dict[str, str] = {
     "recording_lag": "Time to record",
     "sha256": "SHA-256",
     "ae_attendances": "A&E attendances",
+    "lsoas": "LSOAs",
+    "percent_of_offences": "Share of offences (%)",
+    "sharp_object_percent": "Sharp object share (%)",
+    "ae_sharp_object": "A&E sharp object",
+    "index_average_month_100": "Index (average month = 100)",
 }
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"offences_(\d{4})", r"Offences \1"),
+    (r"rate_(\d{4})", r"Rate per 1,000, \1"),
+    (r"(.+)_percent", r"\1 (%)"),
+)
 _ACRONYMS = {"ci": "CI", "lsoa": "LSOA", "ae": "A&E", "sha256": "SHA-256", "id": "ID"}
 
 
@@ -39,7 +49,11 @@ def plain_header(name: object) -> str:
         return HEADERS[text]
     if not re.fullmatch(r"[a-z0-9_]+", text):
         return text  # already written for readers (e.g. "Female", "01:00")
-    words = [_ACRONYMS.get(w, w) for w in text.split("_") if w]
+    for pattern, replacement in _PATTERNS:
+        if re.fullmatch(pattern, text):
+            text = re.sub(pattern, replacement, text)
+            break
+    words = [_ACRONYMS.get(w, w) for w in text.replace("_", " ").split(" ") if w]
     if not words:
         return text
     first = words[0]

@@ -86,7 +86,8 @@ def by_age_group(knife: pd.DataFrame) -> pd.DataFrame:
 def age_group_change(knife: pd.DataFrame, population: pd.DataFrame,
                      config: AssessmentConfig) -> pd.DataFrame:
     """Change on the previous year by age group, each rate on its matching population band.
-    The 'not recorded' group has no population of its own; its rate uses all residents."""
+    The 'not recorded' group has no population of its own: it has no rate, and its rate ratio
+    uses all residents (the same in both years' terms)."""
     now, before = config.assessment_year, config.assessment_year - 1
     aged = by_age_group(knife)
     rows = []
@@ -94,9 +95,11 @@ def age_group_change(knife: pd.DataFrame, population: pd.DataFrame,
         one = aged[aged["age_group"] == group]
         pop_now, pop_before = _years_population(population, now, before,
                                                 AGE_GROUP_BANDS.get(group))
-        rows.append(_change_row(group, int((one["year"] == now).sum()),
-                                int((one["year"] == before).sum()), pop_now, pop_before,
-                                now, before))
+        row = _change_row(group, int((one["year"] == now).sum()),
+                          int((one["year"] == before).sum()), pop_now, pop_before, now, before)
+        if group == NOT_RECORDED:
+            row[f"rate_{now}"] = None  # no population of people whose age is not recorded
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

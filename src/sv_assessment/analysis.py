@@ -10,7 +10,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 AGE_GROUPS = ("Under 18", "18 to 24", "25 and over", "Not recorded")
 
 
-def serious_violence_mask(offences: pd.DataFrame, definition: SeriousViolenceDefinition) -> pd.Series:
+def serious_violence_mask(offences: pd.DataFrame,
+                          definition: SeriousViolenceDefinition) -> pd.Series:
     """Which offences meet the local definition of serious violence set in the config."""
     offence = offences["offence_group"].isin(definition.offence_groups)
     if definition.include_knife_or_sharp_instrument:
@@ -57,8 +58,10 @@ def counts_by(frame: pd.DataFrame, by: list[str], name: str = "offences") -> pd.
     return frame.groupby(by, observed=False).size().rename(name).reset_index()
 
 
-def population_by(population: pd.DataFrame, by: list[str], age_bands: list[str] | None = None) -> pd.DataFrame:
-    frame = population if age_bands is None else population[population["age_band"].isin(age_bands)]
+def population_by(population: pd.DataFrame, by: list[str],
+                  age_bands: list[str] | None = None) -> pd.DataFrame:
+    frame = (population if age_bands is None
+             else population[population["age_band"].isin(age_bands)])
     return frame.groupby(by, observed=True)["population"].sum().reset_index()
 
 
@@ -99,4 +102,5 @@ def lag_summary(lags: pd.Series) -> pd.DataFrame:
     bands = pd.cut(lags, bins=[-10**6, -1, 0, 1, 7, 30, 365, 10**6],
                    labels=["Before occurrence (error)", "Same day", "Next day", "2 to 7 days",
                            "8 to 30 days", "31 to 365 days", "Over a year"])
-    return bands.value_counts(sort=False).rename("offences").rename_axis("recording_lag").reset_index()
+    counts = bands.value_counts(sort=False).rename("offences")
+    return counts.rename_axis("recording_lag").reset_index()

@@ -47,7 +47,8 @@ def line_chart(data: pd.DataFrame, x: str, y: str, series: str | None = None,
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
     for index, (name, group) in enumerate(groups):
         fig.add_trace(go.Scatter(
-            x=group[x].astype(str), y=group[y].astype(float), mode="lines+markers", name=str(name or y),
+            x=group[x].astype(str), y=group[y].astype(float), mode="lines+markers",
+            name=str(name or y),
             line={"color": PALETTE[index % len(PALETTE)], "width": 3,
                   "dash": dashes[index % len(dashes)] if dash_series else "solid"},
             marker={"symbol": index % 10, "size": 7}))

@@ -28,7 +28,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="render with the built-in Pandoc+Typst assembler or with Quarto")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="notebooks to run at once (default: number of cores)")
-    parser.add_argument("--outputs", type=Path, default=None, help="outputs folder (default outputs/)")
+    parser.add_argument("--outputs", type=Path, default=None,
+                        help="outputs folder (default outputs/)")
     parser.add_argument("--quiet", action="store_true", help="only print errors and the summary")
     return parser.parse_args(argv)
 

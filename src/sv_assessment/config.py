@@ -135,7 +135,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
         synthetic_data=bool(assessment.get("synthetic_data", False)),
         serious_violence=SeriousViolenceDefinition(
             offence_groups=tuple(sv.get("offence_groups", ())),
-            include_knife_or_sharp_instrument=bool(sv.get("include_knife_or_sharp_instrument", True)),
+            include_knife_or_sharp_instrument=bool(
+                sv.get("include_knife_or_sharp_instrument", True)),
             include_firearm=bool(sv.get("include_firearm", True)),
             include_possession_of_weapons=bool(sv.get("include_possession_of_weapons", False)),
             public_place_only=bool(sv.get("public_place_only", True)),

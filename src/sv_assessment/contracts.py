@@ -167,7 +167,8 @@ def validate_input(frame: pd.DataFrame, kind: str, input_name: str, source: str,
     return report
 
 
-def split_quarantine(frame: pd.DataFrame, report: ContractReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_quarantine(frame: pd.DataFrame,
+                     report: ContractReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows kept for analysis, and rows set aside with the reasons they failed."""
     aside = frame[ROW_ID].isin(report.set_aside_reasons)
     quarantine = frame[aside].copy()

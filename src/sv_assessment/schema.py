@@ -32,9 +32,11 @@ SEXES: tuple[str, ...] = ("Female", "Male", "Unknown")
 AGE_BANDS: tuple[str, ...] = ("0-9", "10-17", "18-24", "25-34", "35-49", "50-64", "65+")
 
 OFFENCE_FIELDS: tuple[Field, ...] = (
-    Field("offence_id", "string", True, "Pseudonymised crime reference, unique per recorded offence"),
+    Field("offence_id", "string", True,
+          "Pseudonymised crime reference, unique per recorded offence"),
     Field("recorded_date", "datetime64[ns]", True, "Date the offence was recorded by the police"),
-    Field("occurred_at", "datetime64[ns]", False, "Date and time the offence happened (may be missing)"),
+    Field("occurred_at", "datetime64[ns]", False,
+          "Date and time the offence happened (may be missing)"),
     Field("offence_code", "string", True, "Home Office offence classification code, e.g. 5D"),
     Field("offence_description", "string", True, "Home Office offence description"),
     Field("offence_group", "string", True, "Offence group: " + ", ".join(OFFENCE_GROUPS)),
@@ -63,7 +65,8 @@ AE_FIELDS: tuple[Field, ...] = (
     Field("attendance_date", "datetime64[ns]", True, "Date of the emergency department attendance"),
     Field("age_band", "string", True, "Patient's age band: " + ", ".join(AGE_BANDS)),
     Field("sex", "string", False, "Patient's sex: Female, Male or Unknown"),
-    Field("mechanism", "string", True, "Injury mechanism, e.g. Sharp object, Blunt object, Body part"),
+    Field("mechanism", "string", True,
+          "Injury mechanism, e.g. Sharp object, Blunt object, Body part"),
     Field("district_code", "string", True, "District of the patient's residence (ONS code)"),
 )
 

@@ -83,7 +83,8 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
         staged.inputs[spec.name] = {
             "provided": True,
             "kind": spec.kind,
-            "source": str(spec.path.relative_to(PROJECT_ROOT) if spec.path.is_relative_to(PROJECT_ROOT) else spec.path),
+            "source": str(spec.path.relative_to(PROJECT_ROOT)
+                          if spec.path.is_relative_to(PROJECT_ROOT) else spec.path),
             "sha256": ingest.file_sha256(spec.path),
             "rows_read": len(frame),
             "rows_used": len(used),

@@ -79,7 +79,8 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
                         vertical_spacing=0.12)
     for index, name in enumerate(districts):
         one = trends[trends["district"] == name]
-        fig.add_scatter(x=one["year"].astype(str), y=one["offences"].astype(float), mode="lines+markers",
+        fig.add_scatter(x=one["year"].astype(str), y=one["offences"].astype(float),
+                        mode="lines+markers",
                         line={"color": charts.PALETTE[0]}, showlegend=False,
                         row=index // columns + 1, col=index % columns + 1)
     fig.update_layout(height=220 * rows)

@@ -130,3 +130,26 @@ def test_commentary_is_framed_as_the_analysts(tmp_path: Path) -> None:
     ("Female", "Female"), ("rows_set_aside", "Rows set aside")])
 def test_plain_headers(name: str, header: str) -> None:
     assert labels.plain_header(name) == header
+
+
+def test_publishable_hides_rates_built_on_hidden_counts(config: AssessmentConfig,
+                                                        tmp_path: Path) -> None:
+    ctx = chapter.Chapter(config, tmp_path, tmp_path / "tables", False)
+    frame = pd.DataFrame({"district": ["A", "B", "C"], "offences": [3, 0, 120],
+                          "rate": [0.03, 0.0, 1.2], "label": ["x", "y", "z"],
+                          "note": ["n/a", 1.5, 2.0]})
+    out = ctx.publishable(frame, ["offences"], rate_columns=["rate", "note"])
+    assert pd.isna(out.loc[0, "offences"]) and pd.isna(out.loc[0, "rate"])
+    assert out.loc[0, "note"] == "[c]" and out.loc[2, "note"] == 2.0
+    assert out.loc[1, "offences"] == 0 and out.loc[2, "rate"] == pytest.approx(1.2)
+
+
+def test_empty_table_says_none(config: AssessmentConfig, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[dict] = []
+    monkeypatch.setattr(chapter, "_display", shown.append)
+    ctx = chapter.Chapter(config, tmp_path, tmp_path / "tables", False)
+    ctx.table(pd.DataFrame(columns=["input", "reason", "rows"]), "empty", "Rows set aside",
+              count_columns=["rows"])
+    assert shown[0]["text/markdown"] == "**Rows set aside:** none."
+    assert (tmp_path / "tables" / "empty.csv").read_text().strip() == "Input,Reason,Rows"

@@ -108,10 +108,14 @@ class Chapter:
         out = disclosure.suppress_table(frame, count_columns, self.config.minimum_count,
                                         row_total_column=row_total_column)
         if rate_columns:
-            hidden = out[count_columns[0]].isna()
+            hidden = out[count_columns[0]].isna().to_numpy()
             for column in rate_columns:
-                values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
-                values[hidden.to_numpy()] = pd.NA
+                if pd.api.types.is_numeric_dtype(out[column]):
+                    values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
+                    values[hidden] = pd.NA
+                else:  # text such as "n/a" stays; hidden cells get the marker
+                    values = out[column].astype(object).where(~hidden,
+                                                              disclosure.SUPPRESSED_MARKER)
                 out[column] = values
         return out
 
@@ -126,6 +130,10 @@ class Chapter:
               rate_columns: list[str] | None = None) -> None:
         """Show a table (after suppression of its count columns) and save it as a CSV, with
         plain-English column headers."""
+        if frame.empty:
+            self._write_csv(labels.plain_headers(frame), name)
+            self.markdown(f"**{caption}:** none.")
+            return
         shown = (self.publishable(frame, count_columns, row_total_column, rate_columns)
                  if count_columns else frame)
         published = labels.plain_headers(disclosure.format_for_publication(_years_as_text(shown)))

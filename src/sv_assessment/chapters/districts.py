@@ -39,6 +39,23 @@ def district_table(serious: pd.DataFrame, population: pd.DataFrame,
     return frame.sort_values("rank").reset_index(drop=True)
 
 
+RATE_VIEW = ["rank", "district", "population", "offences", "rate", "rate_lower", "rate_upper",
+             "compared_with_area"]
+CHANGE_VIEW = ["district", "offences_previous_year", "offences", "change_percent",
+               "change_assessment"]
+
+
+def rates_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rank, rate and interval, and the funnel-plot comparison, for publication."""
+    return table[RATE_VIEW].rename(columns={"offences": f"offences_{year}"})
+
+
+def change_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Counts this year and last, and whether the change is statistically significant."""
+    return table[CHANGE_VIEW].rename(columns={"offences_previous_year": f"offences_{year - 1}",
+                                              "offences": f"offences_{year}"})
+
+
 def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
     area_rate = 1000 * table["offences"].sum() / table["population"].sum()
     sizes = pd.Series(range(int(table["population"].min() * 0.8),

@@ -98,7 +98,7 @@ def age_group_change(knife: pd.DataFrame, population: pd.DataFrame,
         row = _change_row(group, int((one["year"] == now).sum()),
                           int((one["year"] == before).sum()), pop_now, pop_before, now, before)
         if group == NOT_RECORDED:
-            row[f"rate_{now}"] = None  # no population of people whose age is not recorded
+            row[f"rate_{now}"] = "n/a"  # no population of people whose age is not recorded
         rows.append(row)
     return pd.DataFrame(rows)
 

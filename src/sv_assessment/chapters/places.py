@@ -67,7 +67,7 @@ def top_lsoas(counts: pd.DataFrame, config: AssessmentConfig, n: int = 20) -> pd
 
 def persistent_hotspots(counts: pd.DataFrame, config: AssessmentConfig,
                         top_fraction: float = 0.10) -> pd.DataFrame:
-    """LSOAs in the top ``top_fraction`` in every year of the window."""
+    """LSOAs in the top ``top_fraction`` in every year of the window, busiest first."""
     persistent = measures.persistent_top_units(counts, "lsoa_code", "year", "offences",
                                                top_fraction, min_years=len(config.years))
     districts = counts.drop_duplicates("lsoa_code").set_index("lsoa_code")["district"]

@@ -103,12 +103,12 @@ class Chapter:
                     rate_columns: list[str] | None = None) -> pd.DataFrame:
         """Small counts suppressed (and whatever would reveal them), ready to show.
 
-        ``rate_columns`` are hidden wherever the first count column is hidden, since a rate and
-        a population would give the count back."""
+        ``rate_columns`` are hidden wherever any count column in the row is hidden, since a
+        rate (or a ratio of rates) and the populations would give the count back."""
         out = disclosure.suppress_table(frame, count_columns, self.config.minimum_count,
                                         row_total_column=row_total_column)
         if rate_columns:
-            hidden = out[count_columns[0]].isna().to_numpy()
+            hidden = out[count_columns].isna().any(axis=1).to_numpy()
             for column in rate_columns:
                 if pd.api.types.is_numeric_dtype(out[column]):
                     values = pd.to_numeric(out[column], errors="coerce").astype("Float64")

@@ -105,7 +105,8 @@ def age_group_change(knife: pd.DataFrame, population: pd.DataFrame,
 
 def district_change(knife: pd.DataFrame, population: pd.DataFrame,
                     config: AssessmentConfig) -> pd.DataFrame:
-    """Change on the previous year in each district, rates on the district's residents."""
+    """Change on the previous year in each district (rate ratio on the district's residents),
+    without the rate and percentage columns so the table fits a page."""
     now, before = config.assessment_year, config.assessment_year - 1
     rows = []
     for code in config.district_codes:
@@ -115,7 +116,8 @@ def district_change(knife: pd.DataFrame, population: pd.DataFrame,
         rows.append(_change_row(config.district_names[code], int((one["year"] == now).sum()),
                                 int((one["year"] == before).sum()), pop_now, pop_before,
                                 now, before))
-    return pd.DataFrame(rows).rename(columns={"group": "district"})
+    table = pd.DataFrame(rows).rename(columns={"group": "district"})
+    return table.drop(columns=[f"rate_{now}", "percent_change"])
 
 
 def age_group_trend(knife: pd.DataFrame, population: pd.DataFrame,

@@ -88,10 +88,9 @@ def statistical_methods(config: AssessmentConfig) -> str:
   rates for an age group use the residents in the matching age bands (children: 0-9 and 10-17;
   young adults: 18-24; adults: 25 and over).
 - **Confidence intervals** for counts and rates are exact (Garwood) Poisson 95% intervals.
-- **Change on the previous year** (the rates in {config.assessment_year} and
-  {config.assessment_year - 1}) is the ratio of the two years' rates, with an exact 95%
-  interval from the conditional binomial method; a change is called *statistically significant*
-  only where the exact conditional test gives p < 0.05, otherwise *no statistically significant
+- **Change on the previous year** is the ratio of the rate in {config.assessment_year} to
+  the rate in {config.assessment_year - 1}, with an exact 95% interval from the conditional
+  binomial method; a change is called *statistically significant* only where the exact conditional test gives p < 0.05, otherwise *no statistically significant
   change*. With many districts and groups tested, about one in twenty comparisons can be called
   significant by chance alone.
 - **Funnel plots** compare each district's rate with the area-wide rate, with 95% and 99.8%

@@ -90,8 +90,9 @@ def statistical_methods(config: AssessmentConfig) -> str:
 - **Confidence intervals** for counts and rates are exact (Garwood) Poisson 95% intervals.
 - **Change on the previous year** is the ratio of the rate in {config.assessment_year} to
   the rate in {config.assessment_year - 1}, with an exact 95% interval from the conditional
-  binomial method; a change is called *statistically significant* only where the exact conditional test gives p < 0.05, otherwise *no statistically significant
-  change*. With many districts and groups tested, about one in twenty comparisons can be called
+  binomial method; a change is called *statistically significant* only where the exact
+  conditional test gives p < 0.05, otherwise *no statistically significant change*. With
+  many districts and groups tested, about one in twenty comparisons can be called
   significant by chance alone.
 - **Funnel plots** compare each district's rate with the area-wide rate, with 95% and 99.8%
   control limits from exact Poisson quantiles (Spiegelhalter, 2005).

@@ -117,6 +117,5 @@ def lag_summary(lags: pd.Series) -> pd.DataFrame:
             "Over a year",
         ],
     )
-    return (
-        bands.value_counts(sort=False).rename("offences").rename_axis("recording_lag").reset_index()
-    )
+    counts = bands.value_counts(sort=False).rename("offences")
+    return counts.rename_axis("recording_lag").reset_index()

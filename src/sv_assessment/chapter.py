@@ -17,8 +17,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from sv_assessment import analysis, charts, disclosure, staging
-from sv_assessment.config import AssessmentConfig, load_config
+from sv_assessment import analysis, charts, disclosure, labels, staging
+from sv_assessment.config import PROJECT_ROOT, AssessmentConfig, load_config
+
+COMMENTARY_DIR = PROJECT_ROOT / "report" / "commentary"
 
 _KALEIDO_STARTED = False
 
@@ -64,6 +66,18 @@ class Chapter:
     def provided(self, name: str) -> bool:
         return staging.input_provided(self.staged_dir, name)
 
+    def read_optional(self, name: str) -> pd.DataFrame | None:
+        """An optional input, or None when it was not provided."""
+        return self.read(name) if self.provided(name) else None
+
+    def quarantined(self) -> dict[str, pd.DataFrame]:
+        """Rows set aside from each provided input, with ``set_aside_reason``."""
+        return {
+            name: self.read(f"{name}.quarantine")
+            for name in self.config.inputs
+            if (self.staged_dir / f"{name}.quarantine.parquet").exists()
+        }
+
     def offences(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Offences in the assessment window, with calendar columns added."""
         frame = analysis.with_calendar(self.read("offences", columns))
@@ -80,13 +94,37 @@ class Chapter:
     def markdown(self, text: str) -> None:
         _display({"text/markdown": text, "text/plain": text})
 
+    def commentary(self, stem: str, directory: Path | None = None) -> None:
+        """Show the analyst's commentary for this chapter, ``report/commentary/<stem>.md``,
+        if there is one; nothing is shown when the file is absent or empty."""
+        text = read_commentary(stem, directory or COMMENTARY_DIR)
+        if text:
+            self.markdown(text)
+
     def publishable(
-        self, frame: pd.DataFrame, count_columns: list[str], row_total_column: str | None = None
+        self,
+        frame: pd.DataFrame,
+        count_columns: list[str],
+        row_total_column: str | None = None,
+        rate_columns: list[str] | None = None,
     ) -> pd.DataFrame:
-        """Small counts suppressed (and whatever would reveal them), ready to show."""
-        return disclosure.suppress_table(
+        """Small counts suppressed (and whatever would reveal them), ready to show.
+
+        ``rate_columns`` are hidden wherever any count column in the row is hidden, since a
+        rate (or a ratio of rates) and the populations would give the count back."""
+        out = disclosure.suppress_table(
             frame, count_columns, self.config.minimum_count, row_total_column=row_total_column
         )
+        if rate_columns:
+            hidden = out[count_columns].isna().any(axis=1).to_numpy()
+            for column in rate_columns:
+                if pd.api.types.is_numeric_dtype(out[column]):
+                    values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
+                    values[hidden] = pd.NA
+                else:  # text such as "n/a" stays; hidden cells get the marker
+                    values = out[column].astype(object).where(~hidden, disclosure.SUPPRESSED_MARKER)
+                out[column] = values
+        return out
 
     def _write_csv(self, frame: pd.DataFrame, name: str) -> Path:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
@@ -101,10 +139,20 @@ class Chapter:
         caption: str,
         count_columns: list[str] | None = None,
         row_total_column: str | None = None,
+        rate_columns: list[str] | None = None,
     ) -> None:
-        """Show a table (after suppression of its count columns) and save it as a CSV."""
-        shown = self.publishable(frame, count_columns, row_total_column) if count_columns else frame
-        published = disclosure.format_for_publication(shown)
+        """Show a table (after suppression of its count columns) and save it as a CSV, with
+        plain-English column headers."""
+        if frame.empty:
+            self._write_csv(labels.plain_headers(frame), name)
+            self.markdown(f"**{caption}:** none.")
+            return
+        shown = (
+            self.publishable(frame, count_columns, row_total_column, rate_columns)
+            if count_columns
+            else frame
+        )
+        published = labels.plain_headers(disclosure.format_for_publication(_years_as_text(shown)))
         self._write_csv(published, name)
         _display(
             {
@@ -117,7 +165,9 @@ class Chapter:
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
-        published = disclosure.format_for_publication(spec.data)
+        published = labels.plain_headers(
+            disclosure.format_for_publication(_years_as_text(spec.data))
+        )
         self._write_csv(published, name)
         div = fig.to_html(
             full_html=False,
@@ -143,6 +193,23 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         _display(bundle)
+
+
+def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Years are labels, not counts: keep them from being shown as '2,024'."""
+    years = [c for c in frame.columns if str(c) == "year"]
+    return frame.astype({c: str for c in years}) if years else frame
+
+
+def read_commentary(stem: str, directory: Path = COMMENTARY_DIR) -> str:
+    """The analyst's commentary block for a chapter, framed as such, or "" if there is none."""
+    path = directory / f"{stem}.md"
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        return ""
+    return "::: {.commentary}\n**Analyst's commentary**\n\n" + text + "\n:::"
 
 
 def open_chapter(

@@ -61,7 +61,7 @@ def line_chart(
         fig.add_trace(
             go.Scatter(
                 x=group[x].astype(str),
-                y=group[y],
+                y=group[y].astype(float),
                 mode="lines+markers",
                 name=str(name or y),
                 line={

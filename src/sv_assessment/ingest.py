@@ -94,11 +94,8 @@ class InputError(ValueError):
             where += f", column '{column}'"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_EXAMPLES])
-            more = (
-                f" and {len(self.rows) - MAX_EXAMPLES} more"
-                if len(self.rows) > MAX_EXAMPLES
-                else ""
-            )
+            extra = len(self.rows) - MAX_EXAMPLES
+            more = f" and {extra} more" if extra > 0 else ""
             where += f", rows {shown}{more}"
         if values:
             where += f" (values: {', '.join(repr(v) for v in values[:MAX_EXAMPLES])})"
@@ -231,11 +228,8 @@ def to_canonical(raw: pd.DataFrame, kind: str, path: Path, header_line: int = 1)
     renamed = raw.rename(columns=mapping)
     missing = [f.name for f in fields if f.required and f.name not in renamed.columns]
     if missing:
-        raise InputError(
-            path,
-            f"required column missing (found: {', '.join(map(str, raw.columns))})",
-            ", ".join(missing),
-        )
+        found = ", ".join(map(str, raw.columns))
+        raise InputError(path, f"required column missing (found: {found})", ", ".join(missing))
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in renamed.columns:

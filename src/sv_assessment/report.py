@@ -63,8 +63,8 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
     }
 
 
-def front_matter(config: AssessmentConfig) -> str:
-    """The opening section, written from the config."""
+def definition_text(config: AssessmentConfig) -> str:
+    """The local definition of serious violence as a phrase, from the config."""
     sv = config.serious_violence
     parts = [
         "public-place offences" if sv.public_place_only else "offences",
@@ -72,11 +72,21 @@ def front_matter(config: AssessmentConfig) -> str:
     ]
     if sv.include_knife_or_sharp_instrument:
         parts.append("or involving a knife or sharp instrument")
+    if sv.include_firearm:
+        parts.append("or a firearm")
+    if sv.include_possession_of_weapons:
+        parts.append("or possession of weapons")
     definition = " ".join(parts)
     if sv.age_under:
         definition += f", where the victim or suspect is under {sv.age_under}"
     if sv.exclude_domestic_abuse:
         definition += ", excluding domestic abuse"
+    return definition
+
+
+def front_matter(config: AssessmentConfig) -> str:
+    """The opening section, written from the config."""
+    definition = definition_text(config)
     synthetic = (
         "\n\n::: {.synthetic}\n**This assessment was built from synthetic data.** The "
         "offences, people and places in it were made by a seeded generator for "

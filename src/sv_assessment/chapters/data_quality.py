@@ -1,11 +1,13 @@
-"""Chapter: data quality (completeness, timeliness, contract results, rows set aside)."""
+"""Chapter: data quality (completeness, validity, timeliness, duplicates, contract results and
+rows set aside)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from sv_assessment import analysis
-from sv_assessment.schema import all_columns
+from sv_assessment.config import AssessmentConfig
+from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
 
 
 def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
@@ -58,3 +60,83 @@ def contract_headline(reports: list[dict]) -> str:
 
 def lag_table(offences: pd.DataFrame) -> pd.DataFrame:
     return analysis.lag_summary(analysis.recording_lag_days(offences))
+
+
+def ae_completeness(ae: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Completeness of the optional A&E input, or None when it was not provided."""
+    return None if ae is None else analysis.completeness(ae, all_columns("ae_attendances"))
+
+
+def validity_checks(offences: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+    """Rows used in the analysis that still hold doubtful values, check by check."""
+    ages_bad = {
+        role: ((offences[f"{role}_age"] < 0) | (offences[f"{role}_age"] > 110))
+        .fillna(False)
+        .astype(bool)
+        for role in ("victim", "suspect")
+    }
+    known_sex = set(SEXES)
+    checks = [
+        ("District code not in the config", ~offences["district_code"].isin(config.district_codes)),
+        ("Offence group not recognised", ~offences["offence_group"].isin(OFFENCE_GROUPS)),
+        ("Victim age below 0 or above 110", ages_bad["victim"]),
+        ("Suspect age below 0 or above 110", ages_bad["suspect"]),
+        (
+            "Victim sex not Female, Male or Unknown",
+            offences["victim_sex"].notna() & ~offences["victim_sex"].isin(known_sex),
+        ),
+        (
+            "Recorded before it happened",
+            (offences["recorded_date"] < offences["occurred_at"].dt.normalize()).fillna(False),
+        ),
+    ]
+    return pd.DataFrame(
+        {
+            "check": [name for name, _ in checks],
+            "rows_failing": [int(mask.sum()) for _, mask in checks],
+        }
+    )
+
+
+def duplicates(offences: pd.DataFrame) -> pd.DataFrame:
+    """Repeated crime references, and rows identical in every field but the reference."""
+    same_fields = [
+        c for c in offences.columns if c not in ("offence_id", "year", "month", "weekday", "hour")
+    ]
+    return pd.DataFrame(
+        {
+            "check": [
+                "Crime reference appears more than once",
+                "Identical in every field except the crime reference",
+            ],
+            "rows": [
+                int(offences["offence_id"].duplicated(keep=False).sum()),
+                int(offences.duplicated(subset=same_fields, keep=False).sum()),
+            ],
+        }
+    )
+
+
+def set_aside_reasons(quarantined: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows set aside by input and reason (a row failing two checks counts under both)."""
+    rows = []
+    for name, frame in quarantined.items():
+        if frame.empty or "set_aside_reason" not in frame:
+            continue
+        reasons = frame["set_aside_reason"].str.split("; ").explode()
+        for reason, count in reasons.value_counts().items():
+            rows.append({"input": name, "reason": reason, "rows": int(count)})
+    return pd.DataFrame(rows, columns=["input", "reason", "rows"])
+
+
+def timeliness_sentence(offences: pd.DataFrame) -> str:
+    lags = analysis.recording_lag_days(offences)
+    if lags.empty:
+        return "No offence has a date of occurrence, so timeliness cannot be measured."
+    late = (lags > 30).mean() * 100
+    same_day = (lags <= 0).mean() * 100
+    return (
+        f"{same_day:.0f}% of offences were recorded on the day they happened, and nine in "
+        f"ten within {lags.quantile(0.9):.0f} days. {late:.1f}% took more than 30 days, so "
+        f"the most recent months may rise a little as late records arrive."
+    )

@@ -30,6 +30,18 @@ def district_table(
         * (frame["offences"] - frame["offences_previous_year"])
         / frame["offences_previous_year"].where(frame["offences_previous_year"] > 0)
     ).round(1)
+    earlier = analysis.population_by(population[population["year"] == before], ["district_code"])
+    pop_before = frame["district_code"].map(earlier.set_index("district_code")["population"])
+    frame["change_assessment"] = [
+        measures.describe_change(measures.rate_ratio(int(c), p, int(b), q))
+        for c, b, p, q in zip(
+            frame["offences"],
+            frame["offences_previous_year"],
+            frame["population"],
+            pop_before.fillna(frame["population"]),
+            strict=True,
+        )
+    ]
     frame["rank"] = frame["rate"].rank(ascending=False, method="min").astype(int)
     area_rate = 1000 * frame["offences"].sum() / frame["population"].sum()
     flags = measures.funnel_flags(frame, "offences", "population", area_rate)
@@ -39,15 +51,45 @@ def district_table(
     return frame.sort_values("rank").reset_index(drop=True)
 
 
+RATE_VIEW = [
+    "rank",
+    "district",
+    "population",
+    "offences",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "compared_with_area",
+]
+CHANGE_VIEW = [
+    "district",
+    "offences_previous_year",
+    "offences",
+    "change_percent",
+    "change_assessment",
+]
+
+
+def rates_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rank, rate and interval, and the funnel-plot comparison, for publication."""
+    return table[RATE_VIEW].rename(columns={"offences": f"offences_{year}"})
+
+
+def change_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Counts this year and last, and whether the change is statistically significant."""
+    return table[CHANGE_VIEW].rename(
+        columns={"offences_previous_year": f"offences_{year - 1}", "offences": f"offences_{year}"}
+    )
+
+
 def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
     area_rate = 1000 * table["offences"].sum() / table["population"].sum()
     sizes = pd.Series(
         range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
     )
     limits = measures.funnel_limits(area_rate, sizes)
-    above = table[table["compared_with_area"].str.startswith("above", na=False)][
-        "district"
-    ].tolist()
+    is_above = table["compared_with_area"].str.startswith("above", na=False)
+    above = table.loc[is_above, "district"].tolist()
     finding = (
         f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
         f"control limit"
@@ -93,7 +135,7 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
         one = trends[trends["district"] == name]
         fig.add_scatter(
             x=one["year"].astype(str),
-            y=one["offences"],
+            y=one["offences"].astype(float),
             mode="lines+markers",
             line={"color": charts.PALETTE[0]},
             showlegend=False,
@@ -102,7 +144,8 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
         )
     fig.update_layout(height=220 * rows)
     change = trends.pivot(index="district", columns="year", values="offences")
-    rising = change[change[config.assessment_year] > change[config.first_year]].index.tolist()
+    up = (change[config.assessment_year] > change[config.first_year]).fillna(False).astype(bool)
+    rising = change.index[up.to_numpy()].tolist()
     return charts.FigureSpec(
         fig,
         title=f"Serious violence rose over the five years in {len(rising)} of "

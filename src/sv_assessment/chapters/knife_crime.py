@@ -7,6 +7,14 @@ import pandas as pd
 from sv_assessment import analysis, charts, measures
 from sv_assessment.config import AssessmentConfig
 
+# Age groups for knife crime and the population bands that match them.
+AGE_GROUP_BANDS: dict[str, list[str]] = {
+    "Children (under 18)": ["0-9", "10-17"],
+    "Young adults (18 to 24)": ["18-24"],
+    "Adults (25 and over)": ["25-34", "35-49", "50-64", "65+"],
+}
+NOT_RECORDED = "Age not recorded"
+
 
 def knife_offences(offences: pd.DataFrame) -> pd.DataFrame:
     return offences[analysis.knife_crime_mask(offences)]
@@ -48,35 +56,154 @@ def rolling_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
     )
 
 
+def _change_row(
+    group: str, c_now: int, c_before: int, pop_now: float, pop_before: float, now: int, before: int
+) -> dict:
+    rr = measures.rate_ratio(c_now, pop_now, c_before, pop_before)
+    return {
+        "group": group,
+        f"offences_{before}": c_before,
+        f"offences_{now}": c_now,
+        f"rate_{now}": round(1000 * c_now / pop_now, 2),
+        "percent_change": round(rr.percent_change, 1),
+        "rate_ratio": round(rr.ratio, 2),
+        "ratio_lower": round(rr.lower, 2),
+        "ratio_upper": round(rr.upper, 2),
+        "assessment": measures.describe_change(rr),
+    }
+
+
+def _years_population(
+    population: pd.DataFrame, now: int, before: int, bands: list[str] | None = None
+) -> tuple[float, float]:
+    residents = analysis.population_by(population, ["year"], bands).set_index("year")["population"]
+    return float(residents.get(now, 0)), float(residents.get(before, 0))
+
+
 def year_on_year(
-    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig, by: str | None = None
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
 ) -> pd.DataFrame:
-    """This year against last, with the rate ratio and its exact 95% interval, per group."""
+    """This year against last for the whole area, with the rate ratio and its exact 95% CI."""
     now, before = config.assessment_year, config.assessment_year - 1
-    residents = analysis.population_by(population, ["year"])
-    pop = dict(zip(residents["year"], residents["population"], strict=True))
-    groups = [(None, knife)] if by is None else list(knife.groupby(by, observed=False))
-    rows = []
-    for name, group in groups:
-        c_now = int((group["year"] == now).sum())
-        c_before = int((group["year"] == before).sum())
-        rr = measures.rate_ratio(c_now, pop[now], c_before, pop[before])
-        rows.append(
-            {
-                "group": name or "All",
-                f"offences_{before}": c_before,
-                f"offences_{now}": c_now,
-                "percent_change": round(rr.percent_change, 1),
-                "rate_ratio": round(rr.ratio, 2),
-                "ratio_lower": round(rr.lower, 2),
-                "ratio_upper": round(rr.upper, 2),
-                "assessment": measures.describe_change(rr),
-            }
-        )
-    return pd.DataFrame(rows)
+    pop_now, pop_before = _years_population(population, now, before)
+    return pd.DataFrame(
+        [
+            _change_row(
+                "All ages",
+                int((knife["year"] == now).sum()),
+                int((knife["year"] == before).sum()),
+                pop_now,
+                pop_before,
+                now,
+                before,
+            )
+        ]
+    )
 
 
 def by_age_group(knife: pd.DataFrame) -> pd.DataFrame:
+    """Knife offences with an age group from the victim's age (the suspect's if no victim age):
+    children, young adults, adults, or not recorded."""
     frame = knife.copy()
-    frame["age_group"] = analysis.age_group(frame["victim_age"].fillna(frame["suspect_age"]))
+    ages = frame["victim_age"].fillna(frame["suspect_age"]).astype("Float64")
+    groups = pd.cut(ages, bins=[-1, 17, 24, 200], labels=list(AGE_GROUP_BANDS))
+    frame["age_group"] = groups.cat.add_categories([NOT_RECORDED]).fillna(NOT_RECORDED)
     return frame
+
+
+def age_group_change(
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
+    """Change on the previous year by age group, each rate on its matching population band.
+    The 'not recorded' group has no population of its own: it has no rate, and its rate ratio
+    uses all residents (the same in both years' terms)."""
+    now, before = config.assessment_year, config.assessment_year - 1
+    aged = by_age_group(knife)
+    rows = []
+    for group in [*AGE_GROUP_BANDS, NOT_RECORDED]:
+        one = aged[aged["age_group"] == group]
+        pop_now, pop_before = _years_population(population, now, before, AGE_GROUP_BANDS.get(group))
+        row = _change_row(
+            group,
+            int((one["year"] == now).sum()),
+            int((one["year"] == before).sum()),
+            pop_now,
+            pop_before,
+            now,
+            before,
+        )
+        if group == NOT_RECORDED:
+            row[f"rate_{now}"] = "n/a"  # no population of people whose age is not recorded
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def district_change(
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
+    """Change on the previous year in each district (rate ratio on the district's residents),
+    without the rate and percentage columns so the table fits a page."""
+    now, before = config.assessment_year, config.assessment_year - 1
+    rows = []
+    for code in config.district_codes:
+        one = knife[knife["district_code"] == code]
+        pop_now, pop_before = _years_population(
+            population[population["district_code"] == code], now, before
+        )
+        rows.append(
+            _change_row(
+                config.district_names[code],
+                int((one["year"] == now).sum()),
+                int((one["year"] == before).sum()),
+                pop_now,
+                pop_before,
+                now,
+                before,
+            )
+        )
+    table = pd.DataFrame(rows).rename(columns={"group": "district"})
+    return table.drop(columns=[f"rate_{now}", "percent_change"])
+
+
+def age_group_trend(
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
+    """Offences and rate per 1,000 residents of the same age, by age group and year."""
+    aged = by_age_group(knife)
+    rows = []
+    for group, bands in AGE_GROUP_BANDS.items():
+        residents = analysis.population_by(population, ["year"], bands).set_index("year")
+        for year in config.years:
+            count = int(((aged["age_group"] == group) & (aged["year"] == year)).sum())
+            pop = float(residents["population"].get(year, float("nan")))
+            rows.append(
+                {
+                    "age_group": group,
+                    "year": year,
+                    "offences": count,
+                    "rate": round(1000 * count / pop, 3) if pop > 0 else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def age_group_figure(trend: pd.DataFrame) -> charts.FigureSpec:
+    """Rates by age group over the years; ``trend`` must already be through suppression."""
+    latest = trend[trend["year"] == trend["year"].max()].dropna(subset=["rate"])
+    top = latest.loc[latest["rate"].idxmax()] if len(latest) else None
+    finding = (
+        f"{top.age_group} have the highest rate of knife and weapon offences in {int(top.year)}"
+        if top is not None
+        else "Knife and weapon offence rates by age"
+    )
+    fig = charts.line_chart(trend, "year", "rate", series="age_group")
+    return charts.FigureSpec(
+        fig,
+        title=finding,
+        alt_text="Line chart of knife and weapon offences per 1,000 residents of the same age, "
+        "by year, for children, young adults and adults. "
+        + "; ".join(f"{r.age_group} {int(r.year)}: {r.rate:.2f}" for r in latest.itertuples()),
+        data=trend,
+        x_title="Year recorded",
+        y_title="Offences per 1,000 residents of that age",
+    )

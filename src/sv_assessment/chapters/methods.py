@@ -2,49 +2,88 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from sv_assessment import provenance
+from sv_assessment import provenance, staging
 from sv_assessment.config import AssessmentConfig
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
 
 
 def definition_table(config: AssessmentConfig) -> pd.DataFrame:
     sv = config.serious_violence
     rows = [
         ("Offence groups", ", ".join(sv.offence_groups)),
-        (
-            "Knife or sharp instrument offences included",
-            "Yes" if sv.include_knife_or_sharp_instrument else "No",
-        ),
-        ("Firearm offences included", "Yes" if sv.include_firearm else "No"),
-        ("Possession of weapons included", "Yes" if sv.include_possession_of_weapons else "No"),
-        ("Public place only", "Yes" if sv.public_place_only else "No"),
-        ("Domestic abuse excluded", "Yes" if sv.exclude_domestic_abuse else "No"),
+        ("Knife or sharp instrument offences included", _yes(sv.include_knife_or_sharp_instrument)),
+        ("Firearm offences included", _yes(sv.include_firearm)),
+        ("Possession of weapons included", _yes(sv.include_possession_of_weapons)),
+        ("Public place only", _yes(sv.public_place_only)),
+        ("Domestic abuse excluded", _yes(sv.exclude_domestic_abuse)),
         ("Victim or suspect under", str(sv.age_under) if sv.age_under else "Any age"),
         (
             "Period",
             f"{config.first_year} to {config.assessment_year} (calendar years, by date recorded)",
+        ),
+        (
+            "Knife and weapon crime",
+            "Offences flagged as involving a knife or sharp instrument, "
+            "plus possession of weapons offences (any place, any age)",
         ),
         ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
-def inputs_table(inputs: dict[str, dict]) -> pd.DataFrame:
-    rows = [
-        {
-            "input": name,
-            "file": info.get("source", ""),
-            "rows_read": info.get("rows_read"),
-            "rows_used": info.get("rows_used"),
-            "rows_set_aside": info.get("rows_set_aside"),
-            "sha256": (info.get("sha256") or "")[:16] + "…"
-            if info.get("sha256")
-            else "not provided",
-        }
-        for name, info in inputs.items()
-    ]
+def _period(info: dict) -> str:
+    first, last = info.get("first_date"), info.get("last_date")
+    return f"{first} to {last}" if first and last else ""
+
+
+def inputs_table(inputs: dict[str, dict], periods: dict[str, str] | None = None) -> pd.DataFrame:
+    """Each input: the file, the dates it covers, rows read, used and set aside, fingerprint."""
+    periods = periods or {}
+    rows = []
+    for name, info in inputs.items():
+        digest = info.get("sha256")
+        rows.append(
+            {
+                "input": name,
+                "file": info.get("source", ""),
+                "period_covered": (periods.get(name) or _period(info))
+                if info.get("provided")
+                else "not provided",
+                "rows_read": info.get("rows_read"),
+                "rows_used": info.get("rows_used"),
+                "rows_set_aside": info.get("rows_set_aside"),
+                "sha256": digest[:16] + "…" if digest else "not provided",
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def date_span(dates: pd.Series) -> str:
+    """'3 Jan 2020 to 31 Dec 2024' for a date column, or '' if it has no dates."""
+    known = dates.dropna()
+    if known.empty:
+        return ""
+    return f"{known.min():%-d %b %Y} to {known.max():%-d %b %Y}"
+
+
+def input_periods(staged_dir: Path) -> dict[str, str]:
+    """The dates each staged input covers, read from the staged files."""
+    columns = {"offences": "recorded_date", "ae_attendances": "attendance_date"}
+    periods = {}
+    for name, column in columns.items():
+        if staging.input_provided(staged_dir, name):
+            periods[name] = date_span(staging.read_staged(staged_dir, name, [column])[column])
+    if staging.input_provided(staged_dir, "population"):
+        years = staging.read_staged(staged_dir, "population", ["year"])["year"]
+        periods["population"] = f"{int(years.min())} to {int(years.max())} (yearly)"
+    return periods
 
 
 def software_table() -> pd.DataFrame:
@@ -54,26 +93,65 @@ def software_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["software", "version"])
 
 
-STATISTICAL_METHODS = """\
-- **Rates** are offences per 1,000 residents, using the population input for the same year.
+def statistical_methods(config: AssessmentConfig) -> str:
+    return f"""\
+- **Rates** are offences per 1,000 residents, using the population input for the same year;
+  rates for an age group use the residents in the matching age bands (children: 0-9 and 10-17;
+  young adults: 18-24; adults: 25 and over).
 - **Confidence intervals** for counts and rates are exact (Garwood) Poisson 95% intervals.
-- **Change on the previous year** is the ratio of the two years' rates, with an exact 95%
-  interval from the conditional binomial method; a change is called *statistically significant*
-  only where the exact conditional test gives p < 0.05, otherwise *no statistically significant
-  change*.
+- **Change on the previous year** is the ratio of the rate in {config.assessment_year} to
+  the rate in {config.assessment_year - 1}, with an exact 95% interval from the conditional
+  binomial method; a change is called *statistically significant* only where the exact
+  conditional test gives p < 0.05, otherwise *no statistically significant change*. With
+  many districts and groups tested, about one in twenty comparisons can be called
+  significant by chance alone.
 - **Funnel plots** compare each district's rate with the area-wide rate, with 95% and 99.8%
   control limits from exact Poisson quantiles (Spiegelhalter, 2005).
-- **Disclosure control**: counts from 1 to the threshold minus one are suppressed ([c]), with
-  secondary suppression wherever a published total would reveal a suppressed cell.
+- **Rolling 12-month totals** sum the latest twelve complete months, smoothing seasonality.
+- **Concentration** is the share of offences with a known location in the busiest 5% and 10%
+  of LSOAs; a **persistent hotspot** is an LSOA in the busiest 10% in every year
+  {config.first_year} to {config.assessment_year}.
 """
 
-LIMITATIONS = """\
-- Police-recorded crime measures what is reported to and recorded by the police; changes in
-  recording practice and reporting rates affect trends.
-- Ages and locations are missing for some offences; these offences count in totals but not in
-  breakdowns by age or place.
-- Population is held at the Census 2021 level for every year unless the partnership supplies
-  mid-year estimates; rates for years far from 2021 carry that approximation.
-- Counts by year use the date an offence was recorded, as national statistics do; time of day
-  and day of week use the date and time it happened, where known.
-"""
+
+def disclosure_rule(config: AssessmentConfig) -> str:
+    return (
+        f"Every published table and every chart's data pass through small-number "
+        f"suppression: counts from 1 to {config.minimum_count - 1} are shown as [c] (zeros "
+        f"are shown), and further cells are hidden wherever a published total would let a "
+        f"hidden cell be worked out. Rates built on a hidden count are hidden too. Places are "
+        f"published only as counts for LSOAs (about 1,500 residents each); no offence, "
+        f"person or address is published."
+    )
+
+
+def limitations(config: AssessmentConfig, provided: dict[str, bool]) -> str:
+    items = [
+        "Police-recorded crime measures what is reported to and recorded by the police; "
+        "changes in recording practice and reporting rates affect trends.",
+        "Ages and locations are missing for some offences; these offences count in totals but "
+        "not in breakdowns by age or place.",
+        "Population is held at the Census 2021 level for every year unless the partnership "
+        "supplies mid-year estimates; rates for years far from 2021 carry that approximation.",
+        "Counts by year use the date an offence was recorded, as national statistics do; time "
+        "of day and day of week use the date and time it happened, where known.",
+        "Hotspot shares are out of LSOAs with at least one offence in the window (the data "
+        "hold no list of every LSOA), which if anything understates concentration.",
+    ]
+    if provided.get("ae_attendances"):
+        items.append(
+            "A&E attendances are counted by the patient's district of residence and "
+            "police offences by where they happened, so the two are not directly "
+            "comparable; A&E data cover only those who sought treatment."
+        )
+    else:
+        items.append(
+            "No A&E assault attendance data were provided, so the assessment has no "
+            "health-service view of violence."
+        )
+    if config.synthetic_data:
+        items.append(
+            "**This run used synthetic demonstration data**; no figure in it describes "
+            "a real place or person."
+        )
+    return "\n".join(f"- {item}" for item in items)

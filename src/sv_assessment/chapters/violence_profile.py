@@ -1,11 +1,13 @@
-"""Chapter: the violence profile (volume and rate over time, offence mix, when)."""
+"""Chapter: the violence profile (volume and rate over time, offence mix, when, who, where)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
 from sv_assessment import analysis, charts, measures
-from sv_assessment.config import AssessmentConfig
+from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
 
 def yearly_volume(
@@ -73,7 +75,8 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     fig = charts.line_chart(frame, "month", "offences")
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence peaks in the summer months; {busiest} is the busiest on average",
+        title=f"{busiest} is the busiest month for serious violence on average; the "
+        f"single highest month was {peak.month}",
         alt_text=f"Line chart of serious violence offences each month from {frame.month.iloc[0]} "
         f"to {frame.month.iloc[-1]}. The highest month was {peak.month} with "
         f"{int(peak.offences):,} offences.",
@@ -86,12 +89,16 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
 def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
     matrix = analysis.weekday_hour_matrix(serious[serious["year"] == year])
     day, hour = matrix.stack().idxmax()
+    total = matrix.to_numpy().sum()
+    evening = matrix[[*range(18, 24), *range(0, 4)]].to_numpy().sum()
+    evening_share = 100 * evening / total if total else 0.0
     fig = charts.heatmap(matrix)
     data = matrix.reset_index().rename(columns={"weekday": "day"})
     data.columns = [str(c) if c == "day" else f"{int(c):02d}:00" for c in data.columns]
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence clusters on weekend nights; the peak is {day} at {hour:02d}:00",
+        title=f"Serious violence in {year} peaks on {day}s at {hour:02d}:00; "
+        f"{evening_share:.0f}% happens between 18:00 and 03:59",
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
         f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
         f"is {day} {hour:02d}:00.",
@@ -122,3 +129,70 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     ]
     frame["Total"] = frame[["Female", "Male", "Unknown"]].sum(axis=1)
     return frame[["role", "age_group", "Female", "Male", "Unknown", "Total"]]
+
+
+def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+    """Average offences in each calendar month over the window, and its index against the
+    average month (100 = an average month)."""
+    monthly = analysis.monthly_counts(serious, config.first_year, config.assessment_year)
+    mean = monthly.groupby(monthly.index.month).mean()
+    frame = pd.DataFrame(
+        {
+            "month": [pd.Timestamp(2000, m, 1).strftime("%B") for m in mean.index],
+            "average_offences": mean.round(1).to_numpy(),
+        }
+    )
+    overall = mean.mean()
+    frame["index_average_month_100"] = (100 * mean / overall).round(0).to_numpy() if overall else 0
+    return frame
+
+
+def young_people_shares(serious: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Under-25s and, separately, under-18s as a share of victims and of suspects whose age
+    is recorded (unrecorded ages are counted but not in the denominator)."""
+    latest = serious[serious["year"] == year]
+    rows = []
+    for role in ("victim", "suspect"):
+        ages = latest[f"{role}_age"].astype("Float64")
+        known = int(ages.notna().sum())
+        for label, limit in (("Under 18", 18), ("Under 25", 25)):
+            count = int((ages < limit).fillna(False).sum())
+            rows.append(
+                {
+                    "role": role.capitalize() + "s",
+                    "age": label,
+                    "people": count,
+                    "with_age_recorded": known,
+                    "percent": round(100 * count / known, 1) if known else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def public_place_split(
+    offences: pd.DataFrame, definition: SeriousViolenceDefinition, year: int
+) -> pd.DataFrame:
+    """Offences meeting the definition in every respect except place: public against other."""
+    wider = analysis.serious_violence_mask(offences, replace(definition, public_place_only=False))
+    latest = offences[wider & (offences["year"] == year)]
+    place = latest["public_place_flag"].map({True: "Public place", False: "Other place"})
+    counts = (
+        place.fillna("Not recorded")
+        .value_counts()
+        .reindex(["Public place", "Other place", "Not recorded"], fill_value=0)
+    )
+    frame = counts.rename_axis("place").rename("offences").reset_index()
+    total = frame["offences"].sum()
+    frame["percent"] = (100 * frame["offences"] / total).round(1) if total else 0.0
+    return frame
+
+
+def who_sentence(shares: pd.DataFrame) -> str:
+    """One line on young people's share, worded from the table."""
+    pick = shares.set_index(["role", "age"])["percent"]
+    return (
+        f"Of victims with an age recorded, {pick[('Victims', 'Under 25')]:.0f}% were under 25 "
+        f"and {pick[('Victims', 'Under 18')]:.0f}% under 18; of suspects, "
+        f"{pick[('Suspects', 'Under 25')]:.0f}% were under 25 and "
+        f"{pick[('Suspects', 'Under 18')]:.0f}% under 18."
+    )

@@ -9,6 +9,35 @@ local function markdown_blocks(text)
   return pandoc.read(text, "markdown").blocks
 end
 
+
+-- A Typst string literal.
+local function typst_string(text)
+  text = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ")
+  return '"' .. text .. '"'
+end
+
+-- Pandoc's Typst writer drops image alt text, and PDF/UA needs it on every image, so a chart
+-- is written as raw Typst: the PNG is saved from the media bag under media/ and referenced
+-- from `figure(image(..., alt: "..."), caption: [...])`; Typst numbers the figure.
+local media_count = 0
+local function typst_figure(img, alt, caption_blocks)
+  local mime, contents = pandoc.mediabag.lookup(img.src)
+  local path = img.src
+  if contents then
+    media_count = media_count + 1
+    pandoc.system.make_directory("media", true)
+    path = string.format("media/figure-%02d.png", media_count)
+    local handle = assert(io.open(path, "wb"))
+    handle:write(contents)
+    handle:close()
+  end
+  local caption = pandoc.write(pandoc.Pandoc(caption_blocks), "typst")
+  if alt == "" then alt = pandoc.utils.stringify(caption_blocks) end
+  return pandoc.RawBlock("typst", string.format(
+    "#figure(\n  image(%s, width: 100%%, alt: %s),\n  kind: image,\n  caption: [%s],\n)\n",
+    typst_string(path), typst_string(alt), caption:gsub("%s+$", "")))
+end
+
 local function select_output(div)
   if div.classes:includes("stream") or div.classes:includes("error") then
     return {}
@@ -32,16 +61,19 @@ local function select_output(div)
   end
   if img then
     local caption = md and markdown_blocks(md.text) or {}
-    img.attributes["width"] = "100%"
-    img.attributes["alt"] = plain or ""
-    img.caption = {}
-    return { pandoc.Figure(pandoc.Plain({ img }), caption) }
+    return { typst_figure(img, plain or "", caption) }
   end
   if md then return markdown_blocks(md.text) end
   return {}
 end
 
 function Div(div)
+  if div.classes:includes("synthetic") and FORMAT:match("typst") then
+    local blocks = { pandoc.RawBlock("typst", "#synthetic-note[") }
+    for _, block in ipairs(div.content) do table.insert(blocks, block) end
+    table.insert(blocks, pandoc.RawBlock("typst", "]"))
+    return blocks
+  end
   if div.classes:includes("output") then
     return select_output(div)
   end

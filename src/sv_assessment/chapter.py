@@ -43,6 +43,21 @@ def _png(fig: go.Figure) -> bytes:
     return fig.to_image(format="png", width=900, height=500, scale=2)
 
 
+def web_figure(fig: go.Figure) -> go.Figure:
+    """The chart as the web page draws it: the page's figcaption and source line carry the
+    title and source, so the copies inside the chart go, leaving room to draw on a phone."""
+    web = go.Figure(fig)
+    web.update_layout(
+        annotations=[
+            a for a in web.layout.annotations if not str(a.text or "").startswith("Source:")
+        ],
+        margin={"t": 40, "b": 60, "l": 60, "r": 20},
+        legend={"y": -0.25},
+        autosize=True,
+    )
+    return web
+
+
 @dataclass
 class Chapter:
     config: AssessmentConfig
@@ -169,7 +184,7 @@ class Chapter:
             disclosure.format_for_publication(_years_as_text(spec.data))
         )
         self._write_csv(published, name)
-        div = fig.to_html(
+        div = web_figure(fig).to_html(
             full_html=False,
             include_plotlyjs=False,
             div_id=f"chart-{name}",

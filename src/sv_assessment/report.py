@@ -23,6 +23,13 @@ from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
 
 REPORT_DIR = PROJECT_ROOT / "report"
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
+# Fenced divs (``::: {.synthetic}``) are read in Markdown cells; ``$...$`` is not maths (a page
+# that rendered maths would need MathJax from the network, and "$" is ordinary text here).
+READER = "ipynb+fenced_divs-tex_math_dollars-tex_math_single_backslash"
+ACCESSIBILITY_CHAPTER = "accessibility.md"
+# PDF/UA-1: tagged structure, a title, alt text on every image; Typst refuses to write a PDF
+# that breaks it, so a chart without alt text fails the build rather than shipping.
+PDF_STANDARDS = ["ua-1"]
 REMOTE_ASSET = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.I)
 
 
@@ -106,10 +113,82 @@ def front_matter(config: AssessmentConfig) -> str:
     )
 
 
+def contact_line(config: AssessmentConfig) -> str:
+    """How to ask for another format: the config's ``assessment.contact`` (a string, or a mapping
+    with any of name, email, phone, address), else a generic line."""
+    contact = (config.raw.get("assessment") or {}).get("contact")
+    if isinstance(contact, dict):
+        parts = []
+        if contact.get("name"):
+            parts.append(str(contact["name"]))
+        if contact.get("email"):
+            parts.append(f"email <{contact['email']}>")
+        if contact.get("phone"):
+            parts.append(f"telephone {contact['phone']}")
+        if contact.get("address"):
+            parts.append(f"write to {contact['address']}")
+        contact = ", ".join(parts)
+    if contact:
+        return (
+            f"If you need this assessment in another format, such as large print, easy read, "
+            f"audio or an accessible spreadsheet, contact {contact}. Tell us what you need and "
+            f"the format you would like."
+        )
+    return (
+        f"If you need this assessment in another format, such as large print, easy read, audio "
+        f"or an accessible spreadsheet, contact {config.partnership} through the contact details "
+        f"on the website where you found it. Tell us what you need and the format you would like."
+    )
+
+
+def accessibility_statement(config: AssessmentConfig, built: dt.date) -> str:
+    """The accessibility statement, written for every build (WCAG 2.2 AA)."""
+    return (
+        "# Accessibility statement\n\n"
+        f"{config.partnership} wants as many people as possible to be able to use this "
+        "assessment. The web page is built to meet the Web Content Accessibility Guidelines "
+        "(WCAG) 2.2 at level AA. You should be able to:\n\n"
+        "- zoom in up to 400% and read it on a phone 320 pixels wide without scrolling "
+        "sideways (wide tables scroll inside their own box)\n"
+        "- move through it using just a keyboard: a skip link, a table of contents, and a "
+        "button under every chart that opens its data as a table\n"
+        "- use it with a screen reader: one title, headings in order, a text description of "
+        "every chart, and tables with captions and header cells\n"
+        "- read it without relying on colour: lines also differ by dash and marker, and every "
+        "value shown by colour is also in a table\n"
+        "- save or print it: the page works offline as one file, and the PDF edition is tagged, "
+        "with a contents list, bookmarks and a text alternative for every chart\n\n"
+        "## Known limitations\n\n"
+        "- Hovering over a chart shows exact values with a mouse only; the same values are in the "
+        'chart\'s data table ("Data for this chart"), which works with a keyboard and screen '
+        "reader.\n"
+        "- Charts are drawn as images for assistive technology; each has a text description "
+        "instead of readable chart labels.\n"
+        "- On narrow screens, some chart labels (for example the district names in small "
+        "multiples and funnel plots) can overlap; the data table gives every label in full.\n"
+        "- In the PDF, charts are pictures with a text alternative and their data is not "
+        "repeated; the published CSV tables and the web page carry it.\n\n"
+        "## Another format\n\n"
+        f"{contact_line(config)}\n\n"
+        "## How this assessment was tested\n\n"
+        "Every build is checked in a real browser (headless Chromium) with the axe-core "
+        "accessibility engine against WCAG 2.2 A and AA rules, for keyboard access to the "
+        "contents and every chart's data, for reflow at 320 pixels, and for making no network "
+        "requests. This statement was generated on "
+        f"{built.strftime('%-d %B %Y')}.\n"
+    )
+
+
 def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Path) -> dict:
-    """Lay out a renderable Quarto project: _quarto.yml, index.md and the executed notebooks."""
+    """Lay out a renderable Quarto project: _quarto.yml, index.md, the accessibility statement
+    (the last chapter) and the executed notebooks."""
     project = load_project()
     project_dir.mkdir(parents=True, exist_ok=True)
+    if ACCESSIBILITY_CHAPTER not in project["book"]["chapters"]:
+        project["book"]["chapters"].append(ACCESSIBILITY_CHAPTER)
+    (project_dir / ACCESSIBILITY_CHAPTER).write_text(
+        accessibility_statement(config, dt.date.today()), encoding="utf-8"
+    )
     project["book"]["title"] = f"{report_metadata(config, dt.date.today())['pagetitle']}"
     (project_dir / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=False))
     (project_dir / "index.md").write_text(front_matter(config), encoding="utf-8")
@@ -180,7 +259,7 @@ def render_html(joined: Path, target: Path, metadata: dict) -> Path:
         [
             str(joined),
             "--from",
-            "ipynb",
+            READER,
             "--ipynb-output=all",
             "--to",
             "html5",
@@ -191,7 +270,7 @@ def render_html(joined: Path, target: Path, metadata: dict) -> Path:
             str(REPORT_DIR / "filters" / "select_outputs.lua"),
             "--shift-heading-level-by=1",
             "--toc",
-            "--toc-depth=2",
+            "--toc-depth=3",
             "--section-divs",
             "--include-in-header",
             str(header),
@@ -216,10 +295,11 @@ def render_pdf(joined: Path, target: Path, metadata: dict) -> Path:
         [
             str(joined),
             "--from",
-            "ipynb",
+            READER,
             "--ipynb-output=all",
             "--to",
             "typst",
+            "--wrap=none",  # metadata strings (the PDF title) must not be broken across lines
             "--standalone",
             "--template",
             str(REPORT_DIR / "templates" / "assessment.typ"),
@@ -239,6 +319,8 @@ def render_pdf(joined: Path, target: Path, metadata: dict) -> Path:
             output=str(target),
             root=str(work),
             timestamp=int(dt.datetime.now(dt.UTC).timestamp()),
+            pdf_standards=PDF_STANDARDS,
+            pdf_tags=True,
         )
     except Exception as error:  # typst raises its own TypstError with the diagnostic
         raise AssemblyError(f"typst failed on {source}: {error}") from error

@@ -1,0 +1,74 @@
+"""One built assessment shared by the browser and PDF checks (built once per test session).
+
+By default the small three-district assessment is built into a temporary folder. Set
+``SV_ASSESSMENT_OUTPUTS`` to a published folder (e.g. ``outputs/2024`` after ``make assessment``)
+to run the same checks on that assessment instead of building one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from conftest import write_config
+
+from sv_assessment.build import BuildOptions, build
+from sv_assessment.report import chapter_notebooks, load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_OUTPUTS = ROOT / "test-outputs"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+@dataclass(frozen=True)
+class BuiltAssessment:
+    published: Path
+
+    @property
+    def html(self) -> Path:
+        return self.published / "assessment.html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.published / "assessment.pdf"
+
+    def run_record(self) -> dict:
+        return json.loads((self.published / "run.json").read_text(encoding="utf-8"))
+
+    def chapter_outputs(self) -> list[dict]:
+        """Every display output of the executed chapters, in report order."""
+        outputs = []
+        for name in chapter_notebooks(load_project()):
+            notebook = nbformat.read(self.published / "notebooks" / f"{name}.ipynb", as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    outputs += [o for o in cell.outputs if "data" in o]
+        return outputs
+
+    def figure_count(self) -> int:
+        """Charts the notebooks displayed (each one a Plotly figure bundle)."""
+        return sum(PLOTLY_MIME in o["data"] for o in self.chapter_outputs())
+
+    def static_image_count(self) -> int:
+        """Charts that carry a PNG for the PDF."""
+        return sum(
+            PLOTLY_MIME in o["data"] and "image/png" in o["data"] for o in self.chapter_outputs()
+        )
+
+
+@functools.cache
+def built_assessment() -> BuiltAssessment:
+    existing = os.environ.get("SV_ASSESSMENT_OUTPUTS")
+    if existing:
+        return BuiltAssessment(Path(existing).resolve())
+    base = Path(tempfile.mkdtemp(prefix="sv-built-"))
+    config = write_config(base)
+    result = build(
+        BuildOptions(config_path=config, outputs_dir=base / "outputs", work_dir=base / "work")
+    )
+    return BuiltAssessment(result.published)

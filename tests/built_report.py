@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from conftest import write_config
 
 from sv_assessment.build import BuildOptions, build
 from sv_assessment.report import chapter_notebooks, load_project
+from tests.conftest import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_OUTPUTS = ROOT / "test-outputs"

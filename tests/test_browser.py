@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from built_report import ROOT, TEST_OUTPUTS, built_assessment
 
 from sv_assessment.report import REMOTE_ASSET
+from tests.built_report import ROOT, TEST_OUTPUTS, built_assessment
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from built_report import TEST_OUTPUTS, built_assessment
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from sv_assessment.config import load_config
 from sv_assessment.report import PDF_STANDARDS
+from tests.built_report import TEST_OUTPUTS, built_assessment
 
 pytestmark = pytest.mark.e2e
 

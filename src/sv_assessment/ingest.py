@@ -372,6 +372,11 @@ def _read_csv(path: Path, kind: str) -> RawTable:
     header_line, offset, delimiter, cells = _find_csv_header(path, encoding, kind)
     _check_unambiguous(cells, SCHEMAS[kind], path)
     names = _unique_names(cells)
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        rest = handle.read(1 << 16)
+    if not rest.strip(b" \t\r\n,;") and offset + len(rest) >= path.stat().st_size:
+        raise InputError(path, f"the header row (line {header_line}) is followed by no data rows")
     try:
         table, invalid = _read_csv_body(path, offset, names, delimiter, encoding, True)
         if invalid and any(row.number is None for row in invalid):

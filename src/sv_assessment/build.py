@@ -29,8 +29,11 @@ class BuildError(RuntimeError):
     """A build step failed; ``step`` names it and the message says what to do."""
 
     def __init__(self, step: str, message: str) -> None:
-        self.step = step
+        self.step, self.detail = step, message
         super().__init__(f"step '{step}' failed: {message}")
+
+    def __reduce__(self):  # raised in notebook worker processes: must survive pickling
+        return (type(self), (self.step, self.detail))
 
 
 @dataclass

@@ -5,7 +5,6 @@ assessment byte for byte, and rebuilding gives the same published tables."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -125,11 +124,12 @@ def test_no_canary_reaches_any_published_file(small_build):
     files = [p for p in published.rglob("*") if p.is_file()]
     suffixes = {p.suffix for p in files}
     assert {".html", ".pdf", ".csv", ".ipynb", ".json"} <= suffixes
+    texts = {p: published_text(p).lower() for p in files}
     leaks = [
         f"{canary!r} in {p.relative_to(published)}"
-        for p in files
+        for p, text in texts.items()
         for canary in CANARIES
-        if canary.lower() in published_text(p).lower()
+        if canary.lower() in text
     ]
     assert not leaks, leaks
     # The canaries did go in: one row used, one set aside.
@@ -214,14 +214,15 @@ def test_a_notebook_cell_raising_leaves_the_last_good_assessment(small_build, la
     assert_untouched(outputs, hashes)
 
 
-def test_a_corrupt_chart_image_failing_the_pdf_leaves_the_last_good(
+def test_a_chart_loading_a_cdn_script_fails_assembly_and_leaves_the_last_good(
     small_build, last_good, tmp_path
 ):
+    """An analyst shows a Plotly chart with include_plotlyjs='cdn': the assembled HTML would
+    load a script from the web, so assembly refuses it after every notebook has run."""
     outputs, hashes = last_good
-    corrupt = base64.b64encode(b"\x89PNG but truncated by a crashed export").decode()
     cell = nbformat.v4.new_code_cell(
-        "from IPython.display import display\n"
-        f"display({{'image/png': '{corrupt}', 'text/plain': 'chart'}}, raw=True)"
+        "from IPython.display import HTML, display\n"
+        "display(HTML('<script src=\"https://cdn.plot.ly/plotly-2.35.2.min.js\"></script>'))"
     )
     notebooks = broken_notebooks(tmp_path, cell, "04_knife_crime")
     options = BuildOptions(
@@ -229,8 +230,9 @@ def test_a_corrupt_chart_image_failing_the_pdf_leaves_the_last_good(
         outputs_dir=outputs,
         work_dir=tmp_path / "work",
         notebooks_dir=notebooks,
+        formats=("html",),
     )
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(BuildError, match="remote asset") as caught:
         build(options)
     assert caught.value.step == "assemble"
     assert_untouched(outputs, hashes)

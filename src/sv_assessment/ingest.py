@@ -281,6 +281,7 @@ def _find_csv_header(path: Path, encoding: str, kind: str) -> tuple[int, int, st
     """(header line number, byte offset where data starts, delimiter, header cells)."""
     fields = SCHEMAS[kind]
     first_cells: list[str] | None = None
+    other: tuple[int, str] | None = None  # a first row split by another separator
     offset = 0
     with path.open("rb") as handle:
         for number in range(1, HEADER_SEARCH_ROWS + 1):
@@ -311,13 +312,15 @@ def _find_csv_header(path: Path, encoding: str, kind: str) -> tuple[int, int, st
                 best = max(counts, key=counts.get)
                 first_cells = next(csv.reader([text], delimiter=best if best in ",;" else ","))
                 if best in "\t|" and counts[best] > max(counts[","], counts[";"]):
-                    name = "tabs" if best == "\t" else "'|'"
-                    raise InputError(
-                        path,
-                        f"the columns on line {number} are separated by {name}; only comma- or "
-                        "semicolon-separated files are read (save as CSV)",
-                        rows=[number],
-                    )
+                    other = (number, "tabs" if best == "\t" else "'|'")
+    if other is not None:
+        number, name = other
+        raise InputError(
+            path,
+            f"the columns on line {number} are separated by {name}; only comma- or "
+            "semicolon-separated files are read (save as CSV)",
+            rows=[number],
+        )
     if first_cells is None:
         raise InputError(path, "the file holds no header row (it is blank)")
     raise _missing_columns_error(path, first_cells, kind)

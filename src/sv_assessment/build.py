@@ -11,12 +11,12 @@ import logging
 import os
 import shutil
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sv_assessment import provenance, report, staging
+from sv_assessment import datadocs, provenance, report, staging
+from sv_assessment import publish as publishing
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig, load_config
 
 log = logging.getLogger("sv_assessment")
@@ -29,8 +29,11 @@ class BuildError(RuntimeError):
     """A build step failed; ``step`` names it and the message says what to do."""
 
     def __init__(self, step: str, message: str) -> None:
-        self.step = step
+        self.step, self.detail = step, message
         super().__init__(f"step '{step}' failed: {message}")
+
+    def __reduce__(self):  # raised in notebook worker processes: must survive pickling
+        return (type(self), (self.step, self.detail))
 
 
 @dataclass
@@ -131,34 +134,15 @@ def run_notebooks(
     return seconds
 
 
-def publish(staging_dir: Path, final_dir: Path) -> None:
-    """Swap the finished staging folder in place of the published one."""
-    if final_dir.exists():
-        previous = final_dir.with_name(f".previous-{final_dir.name}-{uuid.uuid4().hex[:8]}")
-        final_dir.rename(previous)
-        staging_dir.rename(final_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    else:
-        staging_dir.rename(final_dir)
-
-
-def recover_interrupted_publish(final_dir: Path) -> None:
-    """If a build was killed between the two renames of ``publish``, put the old one back."""
-    if final_dir.exists():
-        return
-    previous = sorted(final_dir.parent.glob(f".previous-{final_dir.name}-*"))
-    if previous:
-        previous[-1].rename(final_dir)
-
-
 def build(options: BuildOptions) -> BuildResult:
     timer = _Timer()
     config: AssessmentConfig = load_config(options.config_path, options.year)
     log.info("config %s", json.dumps(config.summary()))
     final_dir = options.outputs_dir / str(config.assessment_year)
-    options.outputs_dir.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_publish(final_dir)
-    staging_dir = options.outputs_dir / f".staging-{config.assessment_year}-{uuid.uuid4().hex[:8]}"
+    publishing.prepare(
+        options.outputs_dir, final_dir
+    )  # restore, and clear killed builds' leftovers
+    staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
     work_dir = options.work_dir / config.path.stem / str(config.assessment_year)
     staged_dir = work_dir / "staged"
     try:
@@ -188,15 +172,13 @@ def build(options: BuildOptions) -> BuildResult:
                     project_dir, project, staging_dir, config, options.formats
                 )
             )
-        quality_dir = staging_dir / "data-quality"
-        quality_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(staged_dir / staging.CONTRACTS_FILE, quality_dir / "contracts.json")
+        datadocs.publish_data_quality(staged_dir, staging_dir / "data-quality", config)
         record = provenance.run_record(
             config, staged.inputs, timer.timings, notebook_seconds, options.formats, options.engine
         )
         (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
         with timer.step("publish"):
-            publish(staging_dir, final_dir)
+            publishing.publish(staging_dir, final_dir)
     except BuildError:
         shutil.rmtree(staging_dir, ignore_errors=True)
         raise

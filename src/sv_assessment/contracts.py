@@ -68,6 +68,14 @@ class ContractReport:
     def rows_set_aside(self) -> int:
         return len(self.set_aside_reasons)
 
+    def set_aside_counts(self) -> dict[str, int]:
+        """Rows set aside per failed check (a row failing two checks counts under each)."""
+        counts: dict[str, int] = {}
+        for reasons in self.set_aside_reasons.values():
+            for reason in reasons:
+                counts[reason] = counts.get(reason, 0) + 1
+        return dict(sorted(counts.items()))
+
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "input": self.input_name,
@@ -75,6 +83,7 @@ class ContractReport:
             "rows_read": self.rows_read,
             "rows_set_aside": self.rows_set_aside,
             "rows_used": self.rows_read - self.rows_set_aside,
+            "set_aside_by_reason": self.set_aside_counts(),
             "outcomes": [asdict(o) for o in self.outcomes],
         }
 

@@ -64,11 +64,20 @@ def run_record(
     formats: tuple[str, ...],
     engine: str,
 ) -> dict:
+    reconciled = all(
+        info.get("rows_read") == info.get("rows_used", 0) + info.get("rows_set_aside", 0)
+        for info in inputs.values()
+        if info.get("provided")
+    )
+    if not reconciled:  # staging checks this per input; the record must never say otherwise
+        raise RuntimeError(f"row counts do not reconcile (read = used + set aside): {inputs}")
     return {
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "assessment": config.summary(),
         "config_sha256": config.fingerprint(),
+        "config": config.raw,
         "inputs": inputs,
+        "rows_reconciled": reconciled,
         "code_version": code_version(),
         "package_version": __version__,
         "python": platform.python_version(),

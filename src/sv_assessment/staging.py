@@ -74,11 +74,17 @@ def stage_inputs(
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
-        frame = ingest.read_input(spec.path, spec.kind)
+        sheet = (config.raw.get("inputs", {}).get(spec.name) or {}).get("sheet")
+        frame, raw = ingest.read_table(spec.path, spec.kind, sheet)
         report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
         used, set_aside = contracts.split_quarantine(frame, report)
+        if len(used) + len(set_aside) != len(frame):  # nothing may be lost between the two
+            raise RuntimeError(
+                f"input '{spec.name}': {len(frame)} rows read but {len(used)} used and "
+                f"{len(set_aside)} set aside"
+            )
         used.to_parquet(staged_dir / f"{spec.name}.parquet", index=False)
         set_aside.to_parquet(staged_dir / f"{spec.name}.quarantine.parquet", index=False)
         staged.inputs[spec.name] = {
@@ -90,9 +96,12 @@ def stage_inputs(
                 else spec.path
             ),
             "sha256": ingest.file_sha256(spec.path),
+            "bytes": spec.path.stat().st_size,
+            **raw.describe(),
             "rows_read": len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
+            "set_aside_by_reason": report.set_aside_counts(),
         }
     (staged_dir / CONTRACTS_FILE).write_text(
         json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str)

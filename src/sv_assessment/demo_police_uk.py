@@ -168,3 +168,16 @@ def write_street_files(out_dir: Path, districts: list[District], force: str, for
         "sv_assessment.demo_police_uk for demonstration. It describes no real crime, place or "
         "person.\n", encoding="utf-8")
     return written
+
+
+def write_for_config(config, target: Path) -> list[Path]:
+    """The demo files an open-data config asks for (``demo`` settings), at its input path."""
+    settings = config.police_uk
+    months = config.demo.get("months") or [f"{config.first_year}-01", f"{config.assessment_year}-12"]
+    return write_street_files(
+        target, [(d.code, d.name, d.population) for d in config.districts], settings.force,
+        settings.force_name, months_between(str(months[0]), str(months[-1])),
+        int(config.demo.get("seed", 1)),
+        float(config.demo.get("crimes_per_1000_per_month", 7.5)),
+        tuple(config.demo.get("neighbouring_districts") or ("Neighbouring Borough",)),
+        as_zip=target.suffix == ".zip")

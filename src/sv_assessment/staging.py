@@ -40,6 +40,12 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
     if not config.demo.get("generate_if_missing"):
         return
     missing = [spec for spec in config.inputs.values() if not spec.path.exists()]
+    for spec in [s for s in missing if s.kind == "police_uk_street"]:
+        from sv_assessment import demo_police_uk
+
+        log.info("making synthetic data.police.uk street files in %s", spec.path)
+        demo_police_uk.write_for_config(config, spec.path)
+    missing = [spec for spec in missing if spec.kind != "police_uk_street"]
     if not missing:
         return
     from sv_assessment import demo
@@ -73,7 +79,7 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
-        frame = ingest.read_input(spec.path, spec.kind)
+        frame, sha256, reader_summary = _read_input(config, spec)
         report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
@@ -84,10 +90,11 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
             "provided": True,
             "kind": spec.kind,
             "source": str(spec.path.relative_to(PROJECT_ROOT) if spec.path.is_relative_to(PROJECT_ROOT) else spec.path),
-            "sha256": ingest.file_sha256(spec.path),
+            "sha256": sha256,
             "rows_read": len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
+            **reader_summary,
         }
     (staged_dir / CONTRACTS_FILE).write_text(
         json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str))
@@ -95,6 +102,17 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
     if failures:
         raise contracts.ContractBreach(failures)
     return staged
+
+
+def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, str, dict]:
+    """The input as its canonical frame, its SHA-256, and what its reader reports (if anything)."""
+    if spec.kind == "police_uk_street":
+        from sv_assessment import police_uk
+
+        force = config.police_uk.force if config.police_uk else None
+        read = police_uk.read_street_files(spec.path, config.districts, force)
+        return read.frame, police_uk.source_sha256(spec.path, force), {"reader": read.summary}
+    return ingest.read_input(spec.path, spec.kind), ingest.file_sha256(spec.path), {}
 
 
 def read_staged(staged_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:

@@ -36,13 +36,18 @@ class Rendered:
     pdf: Path | None
 
 
-def load_project(report_dir: Path = REPORT_DIR) -> dict:
-    return yaml.safe_load((report_dir / "_quarto.yml").read_text(encoding="utf-8"))
+def load_project(report_dir: Path = REPORT_DIR, source: str = "partner") -> dict:
+    """The Quarto project for the config's source: _quarto.yml for partner data,
+    _quarto.<source>.yml otherwise (e.g. _quarto.police_uk.yml for data.police.uk files)."""
+    name = "_quarto.yml" if source == "partner" else f"_quarto.{source}.yml"
+    return yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
 
 
 def chapter_notebooks(project: dict) -> list[str]:
-    """Notebook stems in report order, e.g. ``02_data_quality``."""
-    return [Path(c).stem for c in project["book"]["chapters"] if c.endswith(".ipynb")]
+    """Notebooks in report order, relative to notebooks/ and without the suffix, e.g.
+    ``02_data_quality`` or ``open_data/02_data_quality``."""
+    return [Path(c).relative_to("notebooks").with_suffix("").as_posix()
+            for c in project["book"]["chapters"] if c.endswith(".ipynb")]
 
 
 def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
@@ -65,6 +70,10 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
 
 def front_matter(config: AssessmentConfig) -> str:
     """The opening section, written from the config."""
+    if config.source == "police_uk":
+        from sv_assessment.chapters import open_data
+
+        return open_data.front_matter(config)
     sv = config.serious_violence
     parts = [f"public-place offences" if sv.public_place_only else "offences",
              "of " + ", ".join(g.lower() for g in sv.offence_groups)]
@@ -93,7 +102,7 @@ def front_matter(config: AssessmentConfig) -> str:
 
 def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Path) -> dict:
     """Lay out a renderable Quarto project: _quarto.yml, index.md and the executed notebooks."""
-    project = load_project()
+    project = load_project(source=config.source)
     project_dir.mkdir(parents=True, exist_ok=True)
     project["book"]["title"] = f"{report_metadata(config, dt.date.today())['pagetitle']}"
     (project_dir / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=False))

@@ -77,7 +77,7 @@ def _lsoas(districts: list[District], rng: np.random.Generator) -> pd.DataFrame:
                          "lsoa_name": f"{name} {index // 5 + 1:03d}{'ABCDE'[index % 5]}"})
             position += 1
     frame = pd.DataFrame(rows)
-    frame["weight"] = rng.pareto(1.6, len(frame)) + 0.2
+    frame["weight"] = rng.lognormal(0.0, 0.9, len(frame))  # a few busy neighbourhoods
     return frame
 
 

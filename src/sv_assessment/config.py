@@ -137,7 +137,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     assessment = _require(raw, "assessment", "top level")
     source = str(raw.get("source", "partner"))
     if source not in SOURCES:
-        raise ConfigError(f"config {path}: 'source' must be one of {', '.join(SOURCES)}, not {source!r}")
+        raise ConfigError(f"config {path}: 'source' must be one of {', '.join(SOURCES)}, "
+                          f"not {source!r}")
     # An open-data assessment has no local definition of serious violence to apply.
     sv = ((raw.get("serious_violence") or {}) if source == "police_uk"
           else _require(raw, "serious_violence", "top level"))
@@ -165,7 +166,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     }
     police_uk = _police_uk_settings(raw, path) if source == "police_uk" else None
     if police_uk and not any(spec.kind == "police_uk_street" for spec in inputs.values()):
-        raise ConfigError(f"config {path}: 'source: police_uk' needs an input of kind police_uk_street")
+        raise ConfigError(f"config {path}: 'source: police_uk' needs an input of kind "
+                          "police_uk_street")
     return AssessmentConfig(
         path=path,
         area_name=str(_require(assessment, "area_name", "assessment")),

@@ -59,16 +59,21 @@ NEIGHBOUR_SHARE = 0.006
 REPUBLISHED_SHARE = 0.01
 
 
+def _shares(weights: dict[str, float]) -> np.ndarray:
+    values = np.array(list(weights.values()))
+    return values / values.sum()
+
+
 def months_between(first: str, last: str) -> list[str]:
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def _lsoas(districts: list[District], rng: np.random.Generator) -> pd.DataFrame:
-    """LSOAs per district (about 1,600 residents each), named '<district> NNNX', with codes of
-    both the 2011 (E0100xxxx-E0103xxxx) and 2021 (E0103xxxx+) ranges, and a skewed weight."""
+    """LSOAs per district (about 1,600 residents each), named '<district> NNNX', with
+    made-up codes, and a skewed weight (a few busy neighbourhoods)."""
     rows = []
-    codes = rng.choice(np.arange(1, 40_000), size=sum(max(3, round(p / 1600)) for *_, p in districts) + 50,
-                       replace=False)
+    needed = sum(max(3, round(p / 1600)) for *_, p in districts)
+    codes = rng.choice(np.arange(1, 40_000), size=needed + 50, replace=False)
     position = 0
     for code, name, population in districts:
         for index in range(max(3, round(population / 1600))):
@@ -94,11 +99,11 @@ def generate_street_rows(districts: list[District], force_name: str, months: lis
     frames = []
     for month in months:
         n = int(rng.poisson(total_population / 1000 * crimes_per_1000_per_month))
-        picked = lsoas.iloc[rng.choice(len(lsoas), size=n, p=lsoas["weight"] / lsoas["weight"].sum())]
+        weights = lsoas["weight"] / lsoas["weight"].sum()
+        picked = lsoas.iloc[rng.choice(len(lsoas), size=n, p=weights)]
         frame = pd.DataFrame({"lsoa_code": picked["lsoa_code"].to_numpy(),
                               "lsoa_name": picked["lsoa_name"].to_numpy()})
-        frame["crime_type"] = rng.choice(list(CRIME_MIX), size=n,
-                                         p=np.array(list(CRIME_MIX.values())) / sum(CRIME_MIX.values()))
+        frame["crime_type"] = rng.choice(list(CRIME_MIX), size=n, p=_shares(CRIME_MIX))
         spill = rng.random(n) < NEIGHBOUR_SHARE
         chosen = outside.iloc[rng.integers(0, len(outside), spill.sum())]
         frame.loc[spill, "lsoa_code"] = chosen["lsoa_code"].to_numpy()
@@ -112,7 +117,7 @@ def generate_street_rows(districts: list[District], force_name: str, months: lis
     hexes = rng.bytes(32 * n).hex()
     rows["crime_id"] = [hexes[i * 64:(i + 1) * 64] for i in range(n)]
     rows.loc[asb, "crime_id"] = ""
-    outcomes = rng.choice(list(OUTCOMES), size=n, p=np.array(list(OUTCOMES.values())) / sum(OUTCOMES.values()))
+    outcomes = rng.choice(list(OUTCOMES), size=n, p=_shares(OUTCOMES))
     rows["last_outcome_category"] = np.where(asb, "", outcomes)
     rows["longitude"] = np.round(rng.normal(0.5, 0.3, n), 6).astype(str)
     rows["latitude"] = np.round(rng.normal(51.3, 0.15, n), 6).astype(str)
@@ -173,7 +178,8 @@ def write_street_files(out_dir: Path, districts: list[District], force: str, for
 def write_for_config(config, target: Path) -> list[Path]:
     """The demo files an open-data config asks for (``demo`` settings), at its input path."""
     settings = config.police_uk
-    months = config.demo.get("months") or [f"{config.first_year}-01", f"{config.assessment_year}-12"]
+    months = (config.demo.get("months")
+              or [f"{config.first_year}-01", f"{config.assessment_year}-12"])
     return write_street_files(
         target, [(d.code, d.name, d.population) for d in config.districts], settings.force,
         settings.force_name, months_between(str(months[0]), str(months[-1])),

@@ -29,7 +29,8 @@ def crimes(chapter) -> pd.DataFrame:
     frame = chapter.read(input_name(chapter.config))
     frame["year"] = frame["month"].dt.year
     frame["period"] = frame["month"].dt.to_period("M")
-    return frame[frame["year"].between(chapter.config.first_year, chapter.year)].reset_index(drop=True)
+    in_window = frame["year"].between(chapter.config.first_year, chapter.year)
+    return frame[in_window].reset_index(drop=True)
 
 
 def focus(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -43,7 +44,8 @@ def population(chapter) -> pd.DataFrame:
     names = {d.code: d.name for d in config.districts}
     if chapter.provided("population"):
         pop = chapter.read("population")
-        year = config.assessment_year if (pop["year"] == config.assessment_year).any() else pop["year"].max()
+        has_year = (pop["year"] == config.assessment_year).any()
+        year = config.assessment_year if has_year else pop["year"].max()
         totals = pop[pop["year"] == year].groupby("district_code")["population"].sum()
         frame = totals.reindex(config.district_codes).rename("population").reset_index()
     else:
@@ -64,12 +66,13 @@ def front_matter(config: AssessmentConfig) -> str:
     types = ", ".join(t.lower() for t in settings.focus_crime_types)
     synthetic = ("\n\n::: {.synthetic}\n**This assessment was built from synthetic data** in the "
                  "data.police.uk format, made by a seeded generator for demonstration; it "
-                 "describes no real person, place or event.\n:::\n" if config.synthetic_data else "")
+                 "describes no real person, place or event.\n:::\n"
+                 if config.synthetic_data else "")
     return (
         "# About this assessment\n\n"
         f"This is a strategic needs assessment of violence for {config.area_name} and its "
-        f"{len(config.districts)} districts, {config.first_year} to {config.assessment_year}, built "
-        f"from **public data only**: the street-level crime files that {settings.force_name} "
+        f"{len(config.districts)} districts, {config.first_year} to {config.assessment_year}, "
+        f"built from **public data only**: the street-level crime files that {settings.force_name} "
         "publishes on data.police.uk.\n\n"
         f"It covers {types}, as the police publish them. The public files have no ages, no knife "
         "or domestic-abuse flag, only the month of each crime and an approximate location, so the "
@@ -111,7 +114,8 @@ def reader_table(info: dict) -> pd.DataFrame:
         ("Records in the files", reader.get("rows_read")),
         ("Earlier copies of re-published crimes removed (latest kept)",
          reader.get("republished_copies_removed")),
-        ("Records in LSOAs outside the assessment area removed", reader.get("outside_area_removed")),
+        ("Records in LSOAs outside the assessment area removed",
+         reader.get("outside_area_removed")),
         ("Records kept", reader.get("rows_kept")),
         ("of which anti-social behaviour (no crime ID or outcome)",
          reader.get("anti_social_behaviour_rows")),
@@ -147,7 +151,8 @@ def crime_type_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFr
         {True: "Yes", False: "No"})
     order = {t: i for i, t in enumerate(config.police_uk.focus_crime_types)}
     counts["_order"] = counts["crime_type"].map(order).fillna(len(order))
-    return counts.sort_values(["_order", "crime_type"]).drop(columns="_order").reset_index(drop=True)
+    counts = counts.sort_values(["_order", "crime_type"]).drop(columns="_order")
+    return counts.reset_index(drop=True)
 
 
 def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -200,7 +205,8 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
 
 
 # Districts -------------------------------------------------------------------------------------
-def district_table(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+def district_table(frame: pd.DataFrame, pop: pd.DataFrame,
+                   config: AssessmentConfig) -> pd.DataFrame:
     """Focus crimes in the assessment year by district, with the rate of all of them per 1,000
     residents, its exact 95% interval and how it compares with the area (funnel limits)."""
     latest = focus(frame[frame["year"] == config.assessment_year], config)
@@ -224,7 +230,8 @@ def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.Figur
     sizes = pd.Series(range(int(table["population"].min() * 0.8),
                             int(table["population"].max() * 1.1), 2000))
     limits = measures.funnel_limits(area_rate, sizes)
-    above = table[table["compared_with_area"].str.startswith("above", na=False)]["district"].tolist()
+    is_above = table["compared_with_area"].str.startswith("above", na=False)
+    above = table.loc[is_above, "district"].tolist()
     finding = (f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
                f"control limit" if above else "No district is above the area's control limits")
     return charts.FigureSpec(
@@ -232,8 +239,9 @@ def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.Figur
         title=f"{finding} for the crimes in scope in {config.assessment_year}",
         alt_text=f"Funnel plot of the rate of crimes in scope per 1,000 residents against district "
                  f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
-                 "control limits. " + "; ".join(f"{r.district}: {r.rate:.2f} ({r.compared_with_area})"
-                                                for r in table.itertuples()),
+                 "control limits. " + "; ".join(
+                     f"{r.district}: {r.rate:.2f} ({r.compared_with_area})"
+                     for r in table.itertuples()),
         data=table[["district", "population", "crimes", "rate", "compared_with_area"]],
         x_title="Resident population", y_title="Crimes per 1,000 residents")
 
@@ -254,7 +262,8 @@ def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.Da
 
 # Hotspots and outcomes -------------------------------------------------------------------------
 def lsoa_counts(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
-    latest = focus(frame[frame["year"] == config.assessment_year], config).dropna(subset=["lsoa_code"])
+    latest = focus(frame[frame["year"] == config.assessment_year], config)
+    latest = latest.dropna(subset=["lsoa_code"])
     counts = latest.groupby(["lsoa_code", "lsoa_name", "district_name"]).size().rename("crimes")
     return counts.reset_index().sort_values(["crimes", "lsoa_code"], ascending=[False, True])
 
@@ -268,7 +277,8 @@ def hotspot_table(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
 def concentration_sentence(counts: pd.DataFrame, config: AssessmentConfig) -> str:
     share = measures.concentration_share(counts["crimes"], 0.1)
     return (f"In {config.assessment_year}, the 10% of neighbourhoods (LSOAs) with the most crimes "
-            f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least one). "
+            f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least "
+            "one). "
             "LSOAs with no recorded crime in scope are not counted, so the true concentration is "
             "a little higher.")
 

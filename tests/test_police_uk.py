@@ -213,3 +213,12 @@ def test_config_source_and_districts_by_name_or_code(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Nowhere"):
         load_config(_open_data_config(tmp_path, districts=["Nowhere"]))
     assert load_config("config/kent_medway.yml").source == "partner"
+
+
+@pytest.mark.parametrize("name", ["kent_open_data", "west_yorkshire_open_data"])
+def test_example_open_data_configs(name: str) -> None:
+    config = load_config(f"config/{name}.yml")
+    assert config.source == "police_uk" and config.police_uk.force
+    spec = next(s for s in config.inputs.values() if s.kind == "police_uk_street")
+    assert spec.path.as_posix().endswith(f"data/police_uk/{config.police_uk.force}")
+    assert "TS001" in config.path.read_text()

@@ -197,8 +197,8 @@ def _open_data_config(tmp_path: Path, **extra) -> Path:
            "assessment": {"area_name": "Somewhere", "assessment_year": 2024, "years_covered": 2},
            "police_uk": {"force": "kent", "force_name": "Kent Police", **extra},
            "inputs": {"crimes": {"path": str(tmp_path / "kent"), "kind": "police_uk_street"}},
-           "districts": [{"code": d.code, "name": d.name, "population": d.population}
-                         for d in DISTRICTS]}
+           "districts": [{"code": d.code, "name": d.name, "population": d.population,
+                          "aliases": list(d.aliases)} for d in DISTRICTS]}
     path = tmp_path / "open.yml"
     path.write_text(yaml.safe_dump(raw))
     return path
@@ -222,3 +222,27 @@ def test_example_open_data_configs(name: str) -> None:
     spec = next(s for s in config.inputs.values() if s.kind == "police_uk_street")
     assert spec.path.as_posix().endswith(f"data/police_uk/{config.police_uk.force}")
     assert "TS001" in config.path.read_text()
+
+
+def test_contract_sets_aside_unknown_crime_types(download: Path, tmp_path: Path) -> None:
+    from sv_assessment import staging
+
+    write_month(download, "2024-03", [record("m1", "2024-03", "Ashford 001A", "Made-up crime"),
+                                      record("m2", "2024-03", "Ashford 001A")])
+    config = load_config(_open_data_config(tmp_path))
+    staged = staging.stage_inputs(config, tmp_path / "staged")
+    info = staged.inputs["crimes"]
+    assert info["rows_set_aside"] == 1 and info["reader"]["outside_area_removed"] == 2
+    used = staging.read_staged(tmp_path / "staged", "crimes")
+    assert "m2" in set(used["crime_id"]) and "m1" not in set(used["crime_id"])
+    assert not {"longitude", "latitude", "location", "context"} & set(used.columns)
+
+
+def test_contract_stops_on_a_month_outside_the_window(download: Path, tmp_path: Path) -> None:
+    from sv_assessment import staging
+    from sv_assessment.contracts import ContractBreach
+
+    write_month(download, "2021-05", [record("old", "2021-05", "Ashford 001A")])
+    config = load_config(_open_data_config(tmp_path))
+    with pytest.raises(ContractBreach, match="month"):
+        staging.stage_inputs(config, tmp_path / "staged")

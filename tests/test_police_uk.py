@@ -246,3 +246,21 @@ def test_contract_stops_on_a_month_outside_the_window(download: Path, tmp_path: 
     config = load_config(_open_data_config(tmp_path))
     with pytest.raises(ContractBreach, match="month"):
         staging.stage_inputs(config, tmp_path / "staged")
+
+
+def test_population_from_input_or_config(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from sv_assessment.chapters import open_data
+
+    config = load_config(_open_data_config(tmp_path))
+    from_config = open_data.population(SimpleNamespace(config=config, provided=lambda name: False))
+    assert from_config["population"].tolist() == [d.population for d in DISTRICTS]
+    estimates = pd.DataFrame({"district_code": [d.code for d in DISTRICTS for _ in (1, 2)],
+                              "year": [y for _ in DISTRICTS for y in (2023, 2024)],
+                              "age_band": "0-9", "population": 1000})
+    chapter = SimpleNamespace(config=config, provided=lambda name: name == "population",
+                              read=lambda name: estimates)
+    from_input = open_data.population(chapter)
+    assert from_input["population"].tolist() == [1000] * len(DISTRICTS)
+    assert from_input["district"].tolist() == [d.name for d in DISTRICTS]

@@ -14,8 +14,19 @@ import pandas as pd
 from sv_assessment import charts, measures
 from sv_assessment.config import AssessmentConfig
 
-CRIMES = "crimes"  # the staged input name used by the open-data configs
 NO_LOCATION = "Location not published"
+DEMO_CONFIG = "config/kent_open_data.yml"  # what a chapter opened with no config_path builds
+
+
+def open_chapter(config_path: str | None = None, assessment_year: int | None = None,
+                 staged_dir: str | None = None, tables_dir: str | None = None,
+                 static_images: bool = False):
+    """``sv_assessment.chapter.open_chapter``, defaulting to the open-data demo config, so an
+    open-data notebook runs top to bottom in JupyterLab as it is."""
+    from sv_assessment.chapter import open_chapter as open_any
+
+    return open_any(config_path or DEMO_CONFIG, assessment_year, staged_dir, tables_dir,
+                    static_images)
 
 
 # Loading ---------------------------------------------------------------------------------------

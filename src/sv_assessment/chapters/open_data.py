@@ -180,9 +180,11 @@ def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFra
 def monthly_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
     totals = monthly.groupby("month")["crimes"].sum()
     peak = totals.idxmax()
+    by_type = monthly.groupby("crime_type")["crimes"].sum()
+    share = 100 * by_type.max() / max(by_type.sum(), 1)
     fig = charts.line_chart(monthly, "month", "crimes", series="crime_type")
     return charts.FigureSpec(
-        fig, title=f"Violence and sexual offences make up most of the crimes in scope; the "
+        fig, title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
                    f"busiest month was {peak}",
         alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
                  f"{monthly.month.iloc[-1]}. The highest month overall was {peak} with "
@@ -307,6 +309,11 @@ def outcome_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
 
 
 # Summary ---------------------------------------------------------------------------------------
+def _shown(count: int, config: AssessmentConfig) -> str:
+    """A count as a sentence may show it: suppressed as [c] when it is small."""
+    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
+
+
 def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> list[str]:
     now = config.assessment_year
     in_scope = focus(frame[frame["year"] == now], config)
@@ -314,13 +321,19 @@ def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
     months = months_in(frame, now)
     findings = [f"In {now} ({months} month{'s' if months != 1 else ''} of published data) there "
                 f"were **{len(in_scope):,} crimes in scope** in {config.area_name}: "
-                + ", ".join(f"{int((in_scope['crime_type'] == t).sum()):,} {t.lower()}"
+                + ", ".join(f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} "
+                            f"{t.lower()}"
                             for t in config.police_uk.focus_crime_types)
                 + f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents."]
-    for row in year_on_year(frame, pop, config).itertuples():
-        if row.months_compared and "significant" in str(row.assessment):
-            findings.append(f"{row.crime_type}: {row.assessment} over the {row.months_compared} "
-                            f"months published in both {now - 1} and {now}.")
+    for row in year_on_year(frame, pop, config).to_dict("records"):
+        small = any(_shown(row[f"crimes_{y}"], config) == "[c]" for y in (now, now - 1))
+        if row["months_compared"] and not small:
+            findings.append(
+                f"{row['crime_type']}: {row[f'crimes_{now}']:,} in {now} against "
+                f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
+                f"months published in both ({row['percent_change']:+.1f}%; rate ratio "
+                f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
+                f"{row['ratio_upper']:.2f}): {row['assessment']}.")
     table = district_table(frame, pop, config)
     top = table.iloc[0]
     findings.append(f"{top.district} had the highest rate of crimes in scope in {now}: "

@@ -102,8 +102,7 @@ def run_notebooks(names: list[str], notebooks_dir: Path, target_dir: Path, param
         os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *filter(None, paths)])
     missing = [n for n in names if not (notebooks_dir / f"{n}.ipynb").exists()]
     if missing:
-        raise BuildError("notebooks",
-                         f"notebooks listed in report/_quarto*.yml not found: {missing}")
+        raise BuildError("notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}")
     seconds: dict[str, float] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_notebook, notebooks_dir / f"{n}.ipynb",

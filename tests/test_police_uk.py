@@ -12,7 +12,7 @@ import yaml
 
 from sv_assessment import demo_police_uk, police_uk
 from sv_assessment.config import ConfigError, District, load_config
-from sv_assessment.ingest import InputError
+from sv_assessment.ingest import InputError, file_sha256
 
 # The published header, spelled out here rather than imported, so the test checks the reader
 # against the format itself.
@@ -142,7 +142,10 @@ def test_zip_and_folder_read_the_same(download: Path, tmp_path: Path) -> None:
     columns = [c for c in from_folder.frame.columns if c != "source_file"]
     pd.testing.assert_frame_equal(from_folder.frame[columns], from_zip.frame[columns])
     assert from_folder.summary == from_zip.summary
-    assert police_uk.source_sha256(download, "kent") != police_uk.source_sha256(archive, "kent")
+    assert file_sha256(download) != file_sha256(archive)
+    before = file_sha256(download)
+    write_month(download, "2024-03", [record("c1", "2024-03", "Ashford 001A")])
+    assert file_sha256(download) != before
 
 
 def test_the_force_is_chosen_when_several_are_present(download: Path) -> None:

@@ -17,17 +17,16 @@ with the published header. The reader:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 
 from sv_assessment.config import District
-from sv_assessment.ingest import MAX_EXAMPLES, InputError, file_sha256
+from sv_assessment.ingest import MAX_EXAMPLES, InputError
 from sv_assessment.schema import POLICE_UK_STREET_FIELDS, POLICE_UK_STREET_HEADER
 
 STREET_FILE = re.compile(r"(?:^|/)(\d{4}-\d{2})/(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
@@ -190,14 +189,3 @@ def read_street_files(source: Path, districts: tuple[District, ...] | list[Distr
         "lsoas": int(frame["lsoa_code"].nunique()),
     }
     return StreetRead(frame, summary)
-
-
-def source_sha256(source: Path, force: str | None = None) -> str:
-    """SHA-256 of a zip, or of a folder's street files (each file's name and hash, in order)."""
-    if source.is_file():
-        return file_sha256(source)
-    digest = hashlib.sha256()
-    for street in list_street_files(source, force):
-        digest.update(PurePosixPath(street.name).as_posix().encode())
-        digest.update(file_sha256(source / street.name).encode())
-    return digest.hexdigest()

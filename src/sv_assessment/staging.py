@@ -79,7 +79,7 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
-        frame, sha256, reader_summary = _read_input(config, spec)
+        frame, reader_summary = _read_input(config, spec)
         report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
@@ -90,7 +90,7 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
             "provided": True,
             "kind": spec.kind,
             "source": str(spec.path.relative_to(PROJECT_ROOT) if spec.path.is_relative_to(PROJECT_ROOT) else spec.path),
-            "sha256": sha256,
+            "sha256": ingest.file_sha256(spec.path),
             "rows_read": len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
@@ -104,15 +104,15 @@ def stage_inputs(config: AssessmentConfig, staged_dir: Path | None = None,
     return staged
 
 
-def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, str, dict]:
-    """The input as its canonical frame, its SHA-256, and what its reader reports (if anything)."""
+def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
+    """The input as its canonical frame, and what its reader reports (if anything)."""
     if spec.kind == "police_uk_street":
         from sv_assessment import police_uk
 
         force = config.police_uk.force if config.police_uk else None
         read = police_uk.read_street_files(spec.path, config.districts, force)
-        return read.frame, police_uk.source_sha256(spec.path, force), {"reader": read.summary}
-    return ingest.read_input(spec.path, spec.kind), ingest.file_sha256(spec.path), {}
+        return read.frame, {"reader": read.summary}
+    return ingest.read_input(spec.path, spec.kind), {}
 
 
 def read_staged(staged_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:

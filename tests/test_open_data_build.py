@@ -69,12 +69,25 @@ def check(cell: str, expected: int) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("open_data")
     data = root / "data" / "police_uk" / "kent"
-    demo_police_uk.write_street_files(data, DISTRICTS, "kent", "Kent Police", MONTHS, seed=11,
-                                      crimes_per_1000_per_month=3.0, neighbours=NEIGHBOURS)
+    demo_police_uk.write_street_files(
+        data,
+        DISTRICTS,
+        "kent",
+        "Kent Police",
+        MONTHS,
+        seed=11,
+        crimes_per_1000_per_month=3.0,
+        neighbours=NEIGHBOURS,
+    )
     config = {
         "source": "police_uk",
-        "assessment": {"area_name": "Test area", "partnership": "Test partnership",
-                       "assessment_year": YEAR, "years_covered": 2, "synthetic_data": True},
+        "assessment": {
+            "area_name": "Test area",
+            "partnership": "Test partnership",
+            "assessment_year": YEAR,
+            "years_covered": 2,
+            "synthetic_data": True,
+        },
         "police_uk": {"force": "kent", "force_name": "Kent Police"},
         "disclosure": {"minimum_count": 5},
         "inputs": {"crimes": {"path": str(data), "kind": "police_uk_street"}},
@@ -82,8 +95,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     }
     config_path = root / "test_open_data_e2e.yml"
     config_path.write_text(yaml.safe_dump(config))
-    result = build(BuildOptions(config_path=config_path, formats=("html",),
-                                outputs_dir=root / "outputs", jobs=4))
+    result = build(
+        BuildOptions(
+            config_path=config_path, formats=("html",), outputs_dir=root / "outputs", jobs=4
+        )
+    )
     return result.published, data
 
 
@@ -127,15 +143,22 @@ def test_report_states_scope_and_publishes_no_locations(built: tuple[Path, Path]
     published_dir, _ = built
     html = (published_dir / "assessment.html").read_text(encoding="utf-8")
     words = " ".join(html.split())  # Pandoc wraps lines
-    for phrase in ("public data only", "No ages, no knife flag, no domestic-abuse flag",
-                   "Months, not dates", "anonymised map points", "LSOA vintages",
-                   "Neighbourhood hotspots", "Outcomes"):
+    for phrase in (
+        "public data only",
+        "No ages, no knife flag, no domestic-abuse flag",
+        "Months, not dates",
+        "anonymised map points",
+        "LSOA vintages",
+        "Neighbourhood hotspots",
+        "Outcomes",
+    ):
         assert phrase in words
     outputs = [html] + [p.read_text(encoding="utf-8") for p in published_dir.rglob("*.csv")]
     for text in outputs:
         assert "On or near" not in text and "Longitude" not in text
-    reader = {r["step"]: r["records"] for r in
-              published(published_dir / "tables" / "od_dq_reader.csv")}
+    reader = {
+        r["step"]: r["records"] for r in published(published_dir / "tables" / "od_dq_reader.csv")
+    }
     removed = reader["Earlier copies of re-published crimes removed (latest kept)"]
     assert int(removed.replace(",", "")) > 0
     outside = published(published_dir / "tables" / "od_dq_outside_area.csv")

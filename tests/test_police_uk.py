@@ -16,8 +16,20 @@ from sv_assessment.ingest import InputError, file_sha256
 
 # The published header, spelled out here rather than imported, so the test checks the reader
 # against the format itself.
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-          "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 DISTRICTS = (
     District("E07000105", "Ashford", 132700),
     District("E07000115", "Tonbridge and Malling", 132200),
@@ -27,12 +39,29 @@ DISTRICTS = (
 VSO = "Violence and sexual offences"
 
 
-def record(crime_id: str, month: str, lsoa_name: str, crime_type: str = VSO,
-           outcome: str = "Under investigation", lsoa_code: str = "E01024000") -> list[str]:
+def record(
+    crime_id: str,
+    month: str,
+    lsoa_name: str,
+    crime_type: str = VSO,
+    outcome: str = "Under investigation",
+    lsoa_code: str = "E01024000",
+) -> list[str]:
     located = bool(lsoa_name)
-    return [crime_id, month, "Kent Police", "Kent Police", "0.871" if located else "",
-            "51.14" if located else "", "On or near Sentinel Street" if located else "No Location",
-            lsoa_code if located else "", lsoa_name, crime_type, outcome, ""]
+    return [
+        crime_id,
+        month,
+        "Kent Police",
+        "Kent Police",
+        "0.871" if located else "",
+        "51.14" if located else "",
+        "On or near Sentinel Street" if located else "No Location",
+        lsoa_code if located else "",
+        lsoa_name,
+        crime_type,
+        outcome,
+        "",
+    ]
 
 
 def write_month(root: Path, month: str, rows: list[list[str]], force: str = "kent") -> Path:
@@ -48,22 +77,34 @@ def write_month(root: Path, month: str, rows: list[list[str]], force: str = "ken
 @pytest.fixture()
 def download(tmp_path: Path) -> Path:
     root = tmp_path / "kent"
-    write_month(root, "2024-01", [
-        record("a1", "2024-01", "Ashford 001B"),
-        record("a2", "2024-01", "Tonbridge and Malling 012C", "Robbery"),
-        record("a3", "2024-01", "Tunbridge Wells 003A", "Possession of weapons"),
-        record("a4", "2024-01", "Shepway 007D"),  # the former name of Folkestone and Hythe
-        record("", "2024-01", "Ashford 002A", "Anti-social behaviour", ""),
-        record("a5", "2024-01", ""),  # no location published
-        record("a6", "2024-01", "Wealden 004B"),  # a neighbouring force's area
-        record("a7", "2024-01", "Folkestone and Hythe 010A", "Drugs", "Local resolution"),
-    ])
-    write_month(root, "2024-02", [
-        record("b1", "2024-02", "Tonbridge and Malling 001A"),
-        record("a1", "2024-01", "Ashford 001B", outcome="Awaiting court outcome"),  # re-published
-        record("", "2024-02", "", "Anti-social behaviour", ""),
-        record("b2", "2024-02", "Tonbridge 001A"),  # not a district: the prefix is matched whole
-    ])
+    write_month(
+        root,
+        "2024-01",
+        [
+            record("a1", "2024-01", "Ashford 001B"),
+            record("a2", "2024-01", "Tonbridge and Malling 012C", "Robbery"),
+            record("a3", "2024-01", "Tunbridge Wells 003A", "Possession of weapons"),
+            record("a4", "2024-01", "Shepway 007D"),  # the former name of Folkestone and Hythe
+            record("", "2024-01", "Ashford 002A", "Anti-social behaviour", ""),
+            record("a5", "2024-01", ""),  # no location published
+            record("a6", "2024-01", "Wealden 004B"),  # a neighbouring force's area
+            record("a7", "2024-01", "Folkestone and Hythe 010A", "Drugs", "Local resolution"),
+        ],
+    )
+    write_month(
+        root,
+        "2024-02",
+        [
+            record("b1", "2024-02", "Tonbridge and Malling 001A"),
+            record(
+                "a1", "2024-01", "Ashford 001B", outcome="Awaiting court outcome"
+            ),  # re-published
+            record("", "2024-02", "", "Anti-social behaviour", ""),
+            record(
+                "b2", "2024-02", "Tonbridge 001A"
+            ),  # not a district: the prefix is matched whole
+        ],
+    )
     write_month(root, "2024-02", [record("z1", "2024-02", "Sussex 001A")], force="sussex")
     return root
 
@@ -123,8 +164,17 @@ def test_republished_crime_kept_once_from_the_latest_file(download: Path) -> Non
 def test_typed_schema_with_no_coordinates_street_or_context(download: Path) -> None:
     frame = read(download).frame
     assert list(frame.columns[:10]) == [
-        "crime_id", "month", "reported_by", "falls_within", "lsoa_code", "lsoa_name",
-        "district_name", "district_code", "crime_type", "last_outcome_category"]
+        "crime_id",
+        "month",
+        "reported_by",
+        "falls_within",
+        "lsoa_code",
+        "lsoa_name",
+        "district_name",
+        "district_code",
+        "crime_type",
+        "last_outcome_category",
+    ]
     assert str(frame["month"].dtype) == "datetime64[ns]"
     assert (frame["month"] == frame["month"].dt.to_period("M").dt.start_time).all()
     lowered = {c.lower() for c in frame.columns}
@@ -163,8 +213,11 @@ def test_wrong_header_names_the_file(tmp_path: Path) -> None:
 
 
 def test_bad_month_names_file_and_line(tmp_path: Path) -> None:
-    write_month(tmp_path, "2024-03", [record("c1", "2024-03", "Ashford 001A"),
-                                      record("c2", "March 2024", "Ashford 001A")])
+    write_month(
+        tmp_path,
+        "2024-03",
+        [record("c1", "2024-03", "Ashford 001A"), record("c2", "March 2024", "Ashford 001A")],
+    )
     with pytest.raises(InputError, match=r"2024-03-kent-street\.csv, column 'Month', rows 3"):
         read(tmp_path)
 
@@ -176,11 +229,19 @@ def test_no_files_found_is_an_input_error(tmp_path: Path) -> None:
 
 def test_generator_writes_the_published_format(tmp_path: Path) -> None:
     districts = [(d.code, d.name, d.population) for d in DISTRICTS]
-    paths = demo_police_uk.write_street_files(tmp_path / "kent", districts, "kent", "Kent Police",
-                                              ["2024-01", "2024-02"], seed=3,
-                                              neighbours=("Wealden",))
+    paths = demo_police_uk.write_street_files(
+        tmp_path / "kent",
+        districts,
+        "kent",
+        "Kent Police",
+        ["2024-01", "2024-02"],
+        seed=3,
+        neighbours=("Wealden",),
+    )
     assert [p.relative_to(tmp_path / "kent").as_posix() for p in paths] == [
-        "2024-01/2024-01-kent-street.csv", "2024-02/2024-02-kent-street.csv"]
+        "2024-01/2024-01-kent-street.csv",
+        "2024-02/2024-02-kent-street.csv",
+    ]
     with paths[1].open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == HEADER
@@ -196,12 +257,16 @@ def test_generator_writes_the_published_format(tmp_path: Path) -> None:
 
 
 def _open_data_config(tmp_path: Path, **extra) -> Path:
-    raw = {"source": "police_uk",
-           "assessment": {"area_name": "Somewhere", "assessment_year": 2024, "years_covered": 2},
-           "police_uk": {"force": "kent", "force_name": "Kent Police", **extra},
-           "inputs": {"crimes": {"path": str(tmp_path / "kent"), "kind": "police_uk_street"}},
-           "districts": [{"code": d.code, "name": d.name, "population": d.population,
-                          "aliases": list(d.aliases)} for d in DISTRICTS]}
+    raw = {
+        "source": "police_uk",
+        "assessment": {"area_name": "Somewhere", "assessment_year": 2024, "years_covered": 2},
+        "police_uk": {"force": "kent", "force_name": "Kent Police", **extra},
+        "inputs": {"crimes": {"path": str(tmp_path / "kent"), "kind": "police_uk_street"}},
+        "districts": [
+            {"code": d.code, "name": d.name, "population": d.population, "aliases": list(d.aliases)}
+            for d in DISTRICTS
+        ],
+    }
     path = tmp_path / "open.yml"
     path.write_text(yaml.safe_dump(raw))
     return path
@@ -230,8 +295,14 @@ def test_example_open_data_configs(name: str) -> None:
 def test_contract_sets_aside_unknown_crime_types(download: Path, tmp_path: Path) -> None:
     from sv_assessment import staging
 
-    write_month(download, "2024-03", [record("m1", "2024-03", "Ashford 001A", "Made-up crime"),
-                                      record("m2", "2024-03", "Ashford 001A")])
+    write_month(
+        download,
+        "2024-03",
+        [
+            record("m1", "2024-03", "Ashford 001A", "Made-up crime"),
+            record("m2", "2024-03", "Ashford 001A"),
+        ],
+    )
     config = load_config(_open_data_config(tmp_path))
     staged = staging.stage_inputs(config, tmp_path / "staged")
     info = staged.inputs["crimes"]
@@ -259,11 +330,17 @@ def test_population_from_input_or_config(tmp_path: Path) -> None:
     config = load_config(_open_data_config(tmp_path))
     from_config = open_data.population(SimpleNamespace(config=config, provided=lambda name: False))
     assert from_config["population"].tolist() == [d.population for d in DISTRICTS]
-    estimates = pd.DataFrame({"district_code": [d.code for d in DISTRICTS for _ in (1, 2)],
-                              "year": [y for _ in DISTRICTS for y in (2023, 2024)],
-                              "age_band": "0-9", "population": 1000})
-    chapter = SimpleNamespace(config=config, provided=lambda name: name == "population",
-                              read=lambda name: estimates)
+    estimates = pd.DataFrame(
+        {
+            "district_code": [d.code for d in DISTRICTS for _ in (1, 2)],
+            "year": [y for _ in DISTRICTS for y in (2023, 2024)],
+            "age_band": "0-9",
+            "population": 1000,
+        }
+    )
+    chapter = SimpleNamespace(
+        config=config, provided=lambda name: name == "population", read=lambda name: estimates
+    )
     from_input = open_data.population(chapter)
     assert from_input["population"].tolist() == [1000] * len(DISTRICTS)
     assert from_input["district"].tolist() == [d.name for d in DISTRICTS]

@@ -137,15 +137,22 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     assessment = _require(raw, "assessment", "top level")
     source = str(raw.get("source", "partner"))
     if source not in SOURCES:
-        raise ConfigError(f"config {path}: 'source' must be one of {', '.join(SOURCES)}, "
-                          f"not {source!r}")
+        raise ConfigError(
+            f"config {path}: 'source' must be one of {', '.join(SOURCES)}, not {source!r}"
+        )
     # An open-data assessment has no local definition of serious violence to apply.
-    sv = ((raw.get("serious_violence") or {}) if source == "police_uk"
-          else _require(raw, "serious_violence", "top level"))
+    sv = (
+        (raw.get("serious_violence") or {})
+        if source == "police_uk"
+        else _require(raw, "serious_violence", "top level")
+    )
     districts = tuple(
-        District(str(_require(d, "code", "districts")), str(_require(d, "name", "districts")),
-                 int(_require(d, "population", "districts")),
-                 tuple(str(a) for a in d.get("aliases", ())))
+        District(
+            str(_require(d, "code", "districts")),
+            str(_require(d, "name", "districts")),
+            int(_require(d, "population", "districts")),
+            tuple(str(a) for a in d.get("aliases", ())),
+        )
         for d in _require(raw, "districts", "top level")
     )
     if source == "police_uk" and (raw.get("police_uk") or {}).get("districts"):
@@ -166,8 +173,9 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     }
     police_uk = _police_uk_settings(raw, path) if source == "police_uk" else None
     if police_uk and not any(spec.kind == "police_uk_street" for spec in inputs.values()):
-        raise ConfigError(f"config {path}: 'source: police_uk' needs an input of kind "
-                          "police_uk_street")
+        raise ConfigError(
+            f"config {path}: 'source: police_uk' needs an input of kind police_uk_street"
+        )
     return AssessmentConfig(
         path=path,
         area_name=str(_require(assessment, "area_name", "assessment")),
@@ -194,14 +202,17 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     )
 
 
-def _select_districts(districts: tuple[District, ...], wanted: list[Any],
-                      path: Path) -> tuple[District, ...]:
+def _select_districts(
+    districts: tuple[District, ...], wanted: list[Any], path: Path
+) -> tuple[District, ...]:
     """The districts ``police_uk.districts`` names, each by name or ONS code, in config order."""
     lookup = {key.lower(): d for d in districts for key in (d.code, d.name, *d.aliases)}
     unknown = [str(w) for w in wanted if str(w).strip().lower() not in lookup]
     if unknown:
-        raise ConfigError(f"config {path}: police_uk.districts {unknown} are not in 'districts' "
-                          f"(give each by name or ONS code)")
+        raise ConfigError(
+            f"config {path}: police_uk.districts {unknown} are not in 'districts' "
+            f"(give each by name or ONS code)"
+        )
     chosen = {lookup[str(w).strip().lower()].code for w in wanted}
     return tuple(d for d in districts if d.code in chosen)
 
@@ -210,8 +221,9 @@ def _police_uk_settings(raw: dict[str, Any], path: Path) -> PoliceUkSettings:
     settings = _require(raw, "police_uk", "top level (source: police_uk)")
     force = str(_require(settings, "force", "police_uk")).strip().lower()
     focus = tuple(settings.get("focus_crime_types") or POLICE_UK_FOCUS_CRIME_TYPES)
-    return PoliceUkSettings(force=force, force_name=str(settings.get("force_name", force)),
-                            focus_crime_types=focus)
+    return PoliceUkSettings(
+        force=force, force_name=str(settings.get("force_name", force)), focus_crime_types=focus
+    )
 
 
 def load_config(path: str | Path | None = None, year: int | None = None) -> AssessmentConfig:

@@ -62,8 +62,11 @@ class _StreetFile:
 def list_street_files(source: Path, force: str | None = None) -> list[_StreetFile]:
     """The street files in a download folder or zip, oldest month first, for one force."""
     if not source.exists():
-        raise InputError(source, "not found: expected a folder or a .zip of monthly folders "
-                                 "YYYY-MM/YYYY-MM-<force>-street.csv from data.police.uk")
+        raise InputError(
+            source,
+            "not found: expected a folder or a .zip of monthly folders "
+            "YYYY-MM/YYYY-MM-<force>-street.csv from data.police.uk",
+        )
     if source.is_dir():
         names = [p.relative_to(source).as_posix() for p in source.rglob("*-street.csv")]
     elif zipfile.is_zipfile(source):
@@ -81,12 +84,18 @@ def list_street_files(source: Path, force: str | None = None) -> list[_StreetFil
         found = [f for f in found if f.force == force]
     if not found:
         wanted = f"for the force '{force}' " if force else ""
-        raise InputError(source, f"no street-level files {wanted}found (expected "
-                                 f"YYYY-MM/YYYY-MM-<force>-street.csv; forces present: "
-                                 f"{', '.join(forces) or 'none'})")
+        raise InputError(
+            source,
+            f"no street-level files {wanted}found (expected "
+            f"YYYY-MM/YYYY-MM-<force>-street.csv; forces present: "
+            f"{', '.join(forces) or 'none'})",
+        )
     if not force and len(forces) > 1:
-        raise InputError(source, f"files for several forces ({', '.join(forces)}): set "
-                                 f"police_uk.force in the config to choose one")
+        raise InputError(
+            source,
+            f"files for several forces ({', '.join(forces)}): set "
+            f"police_uk.force in the config to choose one",
+        )
     return sorted(found, key=lambda f: (f.month, f.name))
 
 
@@ -103,12 +112,21 @@ def _read_one(source: Path, street: _StreetFile) -> pd.DataFrame:
     header = data.split(b"\n", 1)[0].decode("utf-8-sig").strip().split(",")
     if tuple(header) != POLICE_UK_STREET_HEADER:
         missing = [c for c in POLICE_UK_STREET_HEADER if c not in header]
-        raise InputError(where, f"not the data.police.uk street-level header (expected "
-                                f"{','.join(POLICE_UK_STREET_HEADER)})",
-                         ", ".join(missing) or None)
+        raise InputError(
+            where,
+            f"not the data.police.uk street-level header (expected "
+            f"{','.join(POLICE_UK_STREET_HEADER)})",
+            ", ".join(missing) or None,
+        )
     try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig", usecols=list(KEPT_COLUMNS), engine="pyarrow")
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            usecols=list(KEPT_COLUMNS),
+            engine="pyarrow",
+        )
     except Exception as error:  # pyarrow's errors name no file: re-raise with ours
         raise InputError(where, f"cannot be read as CSV: {error}") from error
     frame = frame.rename(columns=KEPT_COLUMNS)[list(KEPT_COLUMNS.values())]
@@ -122,8 +140,9 @@ def _examples(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.value_counts().head(10).items()}
 
 
-def read_street_files(source: Path, districts: tuple[District, ...] | list[District],
-                      force: str | None = None) -> StreetRead:
+def read_street_files(
+    source: Path, districts: tuple[District, ...] | list[District], force: str | None = None
+) -> StreetRead:
     """Read every monthly street file of ``force`` under ``source`` (a folder or a zip)."""
     files = list_street_files(source, force)
     raw = pd.concat([_read_one(source, f) for f in files], ignore_index=True)
@@ -135,9 +154,13 @@ def read_street_files(source: Path, districts: tuple[District, ...] | list[Distr
     bad = month.isna()
     if bad.any():
         first = raw[bad].iloc[0]
-        raise InputError(source / first["source_file"], "not a month (expected YYYY-MM)", "Month",
-                         raw.loc[bad, "source_line"].head(MAX_EXAMPLES + 1).tolist(),
-                         raw.loc[bad, "month"].head(MAX_EXAMPLES).tolist())
+        raise InputError(
+            source / first["source_file"],
+            "not a month (expected YYYY-MM)",
+            "Month",
+            raw.loc[bad, "source_line"].head(MAX_EXAMPLES + 1).tolist(),
+            raw.loc[bad, "month"].head(MAX_EXAMPLES).tolist(),
+        )
 
     # Re-published crimes: keep the copy in the latest month's file (files are read oldest first).
     has_id = text["crime_id"].notna()
@@ -153,18 +176,20 @@ def read_street_files(source: Path, districts: tuple[District, ...] | list[Distr
 
     keep = ~earlier_copy & ~outside
     names = {d.code: d.name for d in districts}
-    frame = pd.DataFrame({
-        "crime_id": text["crime_id"],
-        "month": month,
-        "reported_by": text["reported_by"],
-        "falls_within": text["falls_within"],
-        "lsoa_code": text["lsoa_code"],
-        "lsoa_name": text["lsoa_name"],
-        "district_name": matched.map(names),
-        "district_code": matched,
-        "crime_type": text["crime_type"],
-        "last_outcome_category": text["last_outcome_category"],
-    })[keep]
+    frame = pd.DataFrame(
+        {
+            "crime_id": text["crime_id"],
+            "month": month,
+            "reported_by": text["reported_by"],
+            "falls_within": text["falls_within"],
+            "lsoa_code": text["lsoa_code"],
+            "lsoa_name": text["lsoa_name"],
+            "district_name": matched.map(names),
+            "district_code": matched,
+            "crime_type": text["crime_type"],
+            "last_outcome_category": text["last_outcome_category"],
+        }
+    )[keep]
     for f in POLICE_UK_STREET_FIELDS:
         frame[f.name] = frame[f.name].astype(f.dtype)
     frame["source_file"] = raw.loc[keep, "source_file"].astype("string")

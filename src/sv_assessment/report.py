@@ -46,8 +46,11 @@ def load_project(report_dir: Path = REPORT_DIR, source: str = "partner") -> dict
 def chapter_notebooks(project: dict) -> list[str]:
     """Notebooks in report order, relative to notebooks/ and without the suffix, e.g.
     ``02_data_quality`` or ``open_data/02_data_quality``."""
-    return [Path(c).relative_to("notebooks").with_suffix("").as_posix()
-            for c in project["book"]["chapters"] if c.endswith(".ipynb")]
+    return [
+        Path(c).relative_to("notebooks").with_suffix("").as_posix()
+        for c in project["book"]["chapters"]
+        if c.endswith(".ipynb")
+    ]
 
 
 def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:

@@ -18,15 +18,20 @@ NO_LOCATION = "Location not published"
 DEMO_CONFIG = "config/kent_open_data.yml"  # what a chapter opened with no config_path builds
 
 
-def open_chapter(config_path: str | None = None, assessment_year: int | None = None,
-                 staged_dir: str | None = None, tables_dir: str | None = None,
-                 static_images: bool = False):
+def open_chapter(
+    config_path: str | None = None,
+    assessment_year: int | None = None,
+    staged_dir: str | None = None,
+    tables_dir: str | None = None,
+    static_images: bool = False,
+):
     """``sv_assessment.chapter.open_chapter``, defaulting to the open-data demo config, so an
     open-data notebook runs top to bottom in JupyterLab as it is."""
     from sv_assessment.chapter import open_chapter as open_any
 
-    return open_any(config_path or DEMO_CONFIG, assessment_year, staged_dir, tables_dir,
-                    static_images)
+    return open_any(
+        config_path or DEMO_CONFIG, assessment_year, staged_dir, tables_dir, static_images
+    )
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -60,8 +65,12 @@ def population(chapter) -> pd.DataFrame:
         totals = pop[pop["year"] == year].groupby("district_code")["population"].sum()
         frame = totals.reindex(config.district_codes).rename("population").reset_index()
     else:
-        frame = pd.DataFrame({"district_code": config.district_codes,
-                              "population": [d.population for d in config.districts]})
+        frame = pd.DataFrame(
+            {
+                "district_code": config.district_codes,
+                "population": [d.population for d in config.districts],
+            }
+        )
     frame["district"] = frame["district_code"].map(names)
     frame["population"] = frame["population"].astype("int64")
     return frame[["district_code", "district", "population"]]
@@ -75,10 +84,13 @@ def months_in(frame: pd.DataFrame, year: int) -> int:
 def front_matter(config: AssessmentConfig) -> str:
     settings = config.police_uk
     types = ", ".join(t.lower() for t in settings.focus_crime_types)
-    synthetic = ("\n\n::: {.synthetic}\n**This assessment was built from synthetic data** in the "
-                 "data.police.uk format, made by a seeded generator for demonstration; it "
-                 "describes no real person, place or event.\n:::\n"
-                 if config.synthetic_data else "")
+    synthetic = (
+        "\n\n::: {.synthetic}\n**This assessment was built from synthetic data** in the "
+        "data.police.uk format, made by a seeded generator for demonstration; it "
+        "describes no real person, place or event.\n:::\n"
+        if config.synthetic_data
+        else ""
+    )
     return (
         "# About this assessment\n\n"
         f"This is a strategic needs assessment of violence for {config.area_name} and its "
@@ -97,22 +109,41 @@ def front_matter(config: AssessmentConfig) -> str:
 
 def scope_table() -> pd.DataFrame:
     rows = [
-        ("Volume and trend of violence and sexual offences, possession of weapons, robbery",
-         "Yes", "Monthly counts by crime type"),
-        ("Rates per 1,000 residents by district, with confidence intervals", "Yes",
-         "District from the LSOA of each crime"),
+        (
+            "Volume and trend of violence and sexual offences, possession of weapons, robbery",
+            "Yes",
+            "Monthly counts by crime type",
+        ),
+        (
+            "Rates per 1,000 residents by district, with confidence intervals",
+            "Yes",
+            "District from the LSOA of each crime",
+        ),
         ("Hotspots by neighbourhood (LSOA)", "Yes", "LSOA of the anonymised map point"),
         ("Outcomes", "Yes", "Latest outcome published for each crime"),
-        ("Local definition of serious violence (e.g. under-25s, public place, excluding domestic "
-         "abuse)", "No", "No ages, no place type, no domestic-abuse flag"),
-        ("Knife and sharp-instrument crime", "No",
-         "No knife flag; possession of weapons is the nearest published type"),
-        ("Homicide, attempted murder, violence with or without injury separately", "No",
-         "Published as one type: violence and sexual offences"),
+        (
+            "Local definition of serious violence (e.g. under-25s, public place, excluding domestic "
+            "abuse)",
+            "No",
+            "No ages, no place type, no domestic-abuse flag",
+        ),
+        (
+            "Knife and sharp-instrument crime",
+            "No",
+            "No knife flag; possession of weapons is the nearest published type",
+        ),
+        (
+            "Homicide, attempted murder, violence with or without injury separately",
+            "No",
+            "Published as one type: violence and sexual offences",
+        ),
         ("Victims and suspects by age and sex", "No", "No person-level fields are published"),
         ("Day of week and time of day", "No", "Dates are published as months"),
-        ("Exact locations, streets, premises", "No",
-         "Locations are snapped to anonymised map points; street text is not used"),
+        (
+            "Exact locations, streets, premises",
+            "No",
+            "Locations are snapped to anonymised map points; street text is not used",
+        ),
     ]
     return pd.DataFrame(rows, columns=["analysis", "possible_from_public_data", "why"])
 
@@ -123,15 +154,23 @@ def reader_table(info: dict) -> pd.DataFrame:
     rows = [
         ("Monthly files read", reader.get("files")),
         ("Records in the files", reader.get("rows_read")),
-        ("Earlier copies of re-published crimes removed (latest kept)",
-         reader.get("republished_copies_removed")),
-        ("Records in LSOAs outside the assessment area removed",
-         reader.get("outside_area_removed")),
+        (
+            "Earlier copies of re-published crimes removed (latest kept)",
+            reader.get("republished_copies_removed"),
+        ),
+        (
+            "Records in LSOAs outside the assessment area removed",
+            reader.get("outside_area_removed"),
+        ),
         ("Records kept", reader.get("rows_kept")),
-        ("of which anti-social behaviour (no crime ID or outcome)",
-         reader.get("anti_social_behaviour_rows")),
-        ("of which with no published location (counted in area totals only)",
-         reader.get("rows_without_location")),
+        (
+            "of which anti-social behaviour (no crime ID or outcome)",
+            reader.get("anti_social_behaviour_rows"),
+        ),
+        (
+            "of which with no published location (counted in area totals only)",
+            reader.get("rows_without_location"),
+        ),
         ("Set aside by the data contract", info.get("rows_set_aside")),
     ]
     return pd.DataFrame(rows, columns=["step", "records"])
@@ -147,8 +186,13 @@ def completeness(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["crime_id", "lsoa_code", "district_code", "last_outcome_category"]
     filled = crimes_only[columns].notna().sum()
     total = len(crimes_only)
-    return pd.DataFrame({"field": columns, "crimes_with_value": filled.to_numpy(),
-                         "percent_complete": (100 * filled / max(total, 1)).round(1).to_numpy()})
+    return pd.DataFrame(
+        {
+            "field": columns,
+            "crimes_with_value": filled.to_numpy(),
+            "percent_complete": (100 * filled / max(total, 1)).round(1).to_numpy(),
+        }
+    )
 
 
 # Volume and trends -----------------------------------------------------------------------------
@@ -158,8 +202,11 @@ def crime_type_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFr
     counts = counts.reindex(columns=config.years, fill_value=0)
     counts.columns = [f"records_{y}" for y in counts.columns]
     counts = counts.reset_index()
-    counts["in_focus"] = counts["crime_type"].isin(config.police_uk.focus_crime_types).map(
-        {True: "Yes", False: "No"})
+    counts["in_focus"] = (
+        counts["crime_type"]
+        .isin(config.police_uk.focus_crime_types)
+        .map({True: "Yes", False: "No"})
+    )
     order = {t: i for i, t in enumerate(config.police_uk.focus_crime_types)}
     counts["_order"] = counts["crime_type"].map(order).fillna(len(order))
     counts = counts.sort_values(["_order", "crime_type"]).drop(columns="_order")
@@ -169,8 +216,9 @@ def crime_type_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFr
 def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     chosen = focus(frame, config)
     periods = pd.period_range(frame["period"].min(), frame["period"].max(), freq="M")
-    grid = pd.MultiIndex.from_product([periods, list(config.police_uk.focus_crime_types)],
-                                      names=["period", "crime_type"])
+    grid = pd.MultiIndex.from_product(
+        [periods, list(config.police_uk.focus_crime_types)], names=["period", "crime_type"]
+    )
     counts = chosen.groupby(["period", "crime_type"]).size().reindex(grid, fill_value=0)
     out = counts.rename("crimes").reset_index()
     out["month"] = out["period"].astype(str)
@@ -184,12 +232,16 @@ def monthly_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
     share = 100 * by_type.max() / max(by_type.sum(), 1)
     fig = charts.line_chart(monthly, "month", "crimes", series="crime_type")
     return charts.FigureSpec(
-        fig, title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
-                   f"busiest month was {peak}",
+        fig,
+        title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
+        f"busiest month was {peak}",
         alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
-                 f"{monthly.month.iloc[-1]}. The highest month overall was {peak} with "
-                 f"{int(totals.max()):,} crimes.",
-        data=monthly, x_title="Month", y_title="Crimes")
+        f"{monthly.month.iloc[-1]}. The highest month overall was {peak} with "
+        f"{int(totals.max()):,} crimes.",
+        data=monthly,
+        x_title="Month",
+        y_title="Crimes",
+    )
 
 
 def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -204,13 +256,21 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
     for crime_type in config.police_uk.focus_crime_types:
         one = frame[(frame["crime_type"] == crime_type) & frame["period"].dt.month.isin(common)]
         c_now, c_before = int((one["year"] == now).sum()), int((one["year"] == before).sum())
-        row = {"crime_type": crime_type, "months_compared": len(common),
-               f"crimes_{before}": c_before, f"crimes_{now}": c_now}
+        row = {
+            "crime_type": crime_type,
+            "months_compared": len(common),
+            f"crimes_{before}": c_before,
+            f"crimes_{now}": c_now,
+        }
         if common:
             rr = measures.rate_ratio(c_now, residents, c_before, residents)
-            row.update(percent_change=round(rr.percent_change, 1), rate_ratio=round(rr.ratio, 2),
-                       ratio_lower=round(rr.lower, 2), ratio_upper=round(rr.upper, 2),
-                       assessment=measures.describe_change(rr))
+            row.update(
+                percent_change=round(rr.percent_change, 1),
+                rate_ratio=round(rr.ratio, 2),
+                ratio_lower=round(rr.lower, 2),
+                ratio_upper=round(rr.upper, 2),
+                assessment=measures.describe_change(rr),
+            )
         else:
             row.update(assessment="no months in common to compare")
         rows.append(row)
@@ -218,20 +278,23 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
 
 
 # Districts -------------------------------------------------------------------------------------
-def district_table(frame: pd.DataFrame, pop: pd.DataFrame,
-                   config: AssessmentConfig) -> pd.DataFrame:
+def district_table(
+    frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
     """Focus crimes in the assessment year by district, with the rate of all of them per 1,000
     residents, its exact 95% interval and how it compares with the area (funnel limits)."""
     latest = focus(frame[frame["year"] == config.assessment_year], config)
     counts = latest.groupby(["district_code", "crime_type"]).size().unstack(fill_value=0)
-    counts = counts.reindex(index=config.district_codes,
-                            columns=list(config.police_uk.focus_crime_types), fill_value=0)
+    counts = counts.reindex(
+        index=config.district_codes, columns=list(config.police_uk.focus_crime_types), fill_value=0
+    )
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
     table = measures.rates_with_ci(table, "crimes", "population")
     area_rate = 1000 * table["crimes"].sum() / table["population"].sum()
-    table["compared_with_area"] = measures.funnel_flags(
-        table, "crimes", "population", area_rate)["funnel_flag"].to_numpy()
+    table["compared_with_area"] = measures.funnel_flags(table, "crimes", "population", area_rate)[
+        "funnel_flag"
+    ].to_numpy()
     for column in ("rate", "rate_lower", "rate_upper"):
         table[column] = table[column].round(2)
     table["rank"] = table["rate"].rank(ascending=False, method="min").astype(int)
@@ -240,23 +303,31 @@ def district_table(frame: pd.DataFrame, pop: pd.DataFrame,
 
 def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
     area_rate = 1000 * table["crimes"].sum() / table["population"].sum()
-    sizes = pd.Series(range(int(table["population"].min() * 0.8),
-                            int(table["population"].max() * 1.1), 2000))
+    sizes = pd.Series(
+        range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
+    )
     limits = measures.funnel_limits(area_rate, sizes)
     is_above = table["compared_with_area"].str.startswith("above", na=False)
     above = table.loc[is_above, "district"].tolist()
-    finding = (f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
-               f"control limit" if above else "No district is above the area's control limits")
+    finding = (
+        f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
+        f"control limit"
+        if above
+        else "No district is above the area's control limits"
+    )
     return charts.FigureSpec(
         charts.funnel_plot(table, limits, area_rate, label="district"),
         title=f"{finding} for the crimes in scope in {config.assessment_year}",
         alt_text=f"Funnel plot of the rate of crimes in scope per 1,000 residents against district "
-                 f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
-                 "control limits. " + "; ".join(
-                     f"{r.district}: {r.rate:.2f} ({r.compared_with_area})"
-                     for r in table.itertuples()),
+        f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
+        "control limits. "
+        + "; ".join(
+            f"{r.district}: {r.rate:.2f} ({r.compared_with_area})" for r in table.itertuples()
+        ),
         data=table[["district", "population", "crimes", "rate", "compared_with_area"]],
-        x_title="Resident population", y_title="Crimes per 1,000 residents")
+        x_title="Resident population",
+        y_title="Crimes per 1,000 residents",
+    )
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -289,11 +360,13 @@ def hotspot_table(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
 
 def concentration_sentence(counts: pd.DataFrame, config: AssessmentConfig) -> str:
     share = measures.concentration_share(counts["crimes"], 0.1)
-    return (f"In {config.assessment_year}, the 10% of neighbourhoods (LSOAs) with the most crimes "
-            f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least "
-            "one). "
-            "LSOAs with no recorded crime in scope are not counted, so the true concentration is "
-            "a little higher.")
+    return (
+        f"In {config.assessment_year}, the 10% of neighbourhoods (LSOAs) with the most crimes "
+        f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least "
+        "one). "
+        "LSOAs with no recorded crime in scope are not counted, so the true concentration is "
+        "a little higher."
+    )
 
 
 def outcome_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -319,12 +392,15 @@ def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
     in_scope = focus(frame[frame["year"] == now], config)
     residents = int(pop["population"].sum())
     months = months_in(frame, now)
-    findings = [f"In {now} ({months} month{'s' if months != 1 else ''} of published data) there "
-                f"were **{len(in_scope):,} crimes in scope** in {config.area_name}: "
-                + ", ".join(f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} "
-                            f"{t.lower()}"
-                            for t in config.police_uk.focus_crime_types)
-                + f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents."]
+    findings = [
+        f"In {now} ({months} month{'s' if months != 1 else ''} of published data) there "
+        f"were **{len(in_scope):,} crimes in scope** in {config.area_name}: "
+        + ", ".join(
+            f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} {t.lower()}"
+            for t in config.police_uk.focus_crime_types
+        )
+        + f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents."
+    ]
     for row in year_on_year(frame, pop, config).to_dict("records"):
         small = any(_shown(row[f"crimes_{y}"], config) == "[c]" for y in (now, now - 1))
         if row["months_compared"] and not small:
@@ -333,11 +409,14 @@ def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
                 f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
                 f"months published in both ({row['percent_change']:+.1f}%; rate ratio "
                 f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
-                f"{row['ratio_upper']:.2f}): {row['assessment']}.")
+                f"{row['ratio_upper']:.2f}): {row['assessment']}."
+            )
     table = district_table(frame, pop, config)
     top = table.iloc[0]
-    findings.append(f"{top.district} had the highest rate of crimes in scope in {now}: "
-                    f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area}).")
+    findings.append(
+        f"{top.district} had the highest rate of crimes in scope in {now}: "
+        f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
+    )
     return findings
 
 
@@ -347,15 +426,21 @@ def source_table(config: AssessmentConfig, inputs: dict) -> pd.DataFrame:
     reader = info.get("reader", {})
     months = reader.get("months", [])
     rows = [
-        ("Source", f"data.police.uk street-level crime, {config.police_uk.force_name} "
-                   "(Open Government Licence v3.0)"),
+        (
+            "Source",
+            f"data.police.uk street-level crime, {config.police_uk.force_name} "
+            "(Open Government Licence v3.0)",
+        ),
         ("Files", f"{info.get('source', '')}: {reader.get('files', 0)} monthly files"),
         ("Months", f"{months[0]} to {months[-1]}" if months else "none"),
         ("SHA-256 of the files", info.get("sha256", "")),
         ("Crime types in scope", ", ".join(config.police_uk.focus_crime_types)),
-        ("Population", "Population input for the assessment year" if "population" in inputs
-         and inputs["population"].get("provided") else "Census 2021 usual residents (ONS TS001), "
-         "from the config"),
+        (
+            "Population",
+            "Population input for the assessment year"
+            if "population" in inputs and inputs["population"].get("provided")
+            else "Census 2021 usual residents (ONS TS001), from the config",
+        ),
         ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])

@@ -122,8 +122,8 @@ def scope_table() -> pd.DataFrame:
         ("Hotspots by neighbourhood (LSOA)", "Yes", "LSOA of the anonymised map point"),
         ("Outcomes", "Yes", "Latest outcome published for each crime"),
         (
-            "Local definition of serious violence (e.g. under-25s, public place, excluding domestic "
-            "abuse)",
+            "Local definition of serious violence (e.g. under-25s, public place, "
+            "excluding domestic abuse)",
             "No",
             "No ages, no place type, no domestic-abuse flag",
         ),

@@ -73,10 +73,6 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
 
 def front_matter(config: AssessmentConfig) -> str:
     """The opening section, written from the config."""
-    if config.source == "police_uk":
-        from sv_assessment.chapters import open_data
-
-        return open_data.front_matter(config)
     sv = config.serious_violence
     parts = [f"public-place offences" if sv.public_place_only else "offences",
              "of " + ", ".join(g.lower() for g in sv.offence_groups)]
@@ -109,7 +105,11 @@ def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Pa
     project_dir.mkdir(parents=True, exist_ok=True)
     project["book"]["title"] = f"{report_metadata(config, dt.date.today())['pagetitle']}"
     (project_dir / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=False))
-    (project_dir / "index.md").write_text(front_matter(config), encoding="utf-8")
+    if config.source == "police_uk":  # the open-data assessment states its own scope
+        from sv_assessment.chapters.open_data import front_matter as opening
+    else:
+        opening = front_matter
+    (project_dir / "index.md").write_text(opening(config), encoding="utf-8")
     shutil.copytree(REPORT_DIR / "templates", project_dir / "templates", dirs_exist_ok=True)
     target = project_dir / "notebooks"
     if target.resolve() != notebooks_dir.resolve():

@@ -53,9 +53,26 @@ def independent_count(root: Path) -> tuple[Counter, Counter]:
     return by_district, by_year
 
 
+# Column names used below; published headers may be in plain English ("Crime type").
+KEYS = {
+    "district",
+    "crime_type",
+    "crimes",
+    "step",
+    "records",
+    "district_in_lsoa_name",
+    *(f"records_{y}" for y in (YEAR - 1, YEAR)),
+}
+
+
+def _key(header: str) -> str:
+    snake = header.lower().replace(" ", "_")
+    return snake if snake in KEYS else header
+
+
 def published(path: Path) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+        return [{_key(k): v for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def check(cell: str, expected: int) -> None:

@@ -21,12 +21,12 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import SMALL_DISTRICTS, write_config
 
 from sv_assessment import demo, staging
 from sv_assessment.config import load_config
 from sv_assessment.contracts import ContractBreach
 from sv_assessment.ingest import InputError
+from tests.conftest import SMALL_DISTRICTS, write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"

@@ -20,7 +20,6 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
-from conftest import write_config
 from pypdf import PdfReader
 
 from sv_assessment import publish as publishing
@@ -28,6 +27,7 @@ from sv_assessment import staging
 from sv_assessment.build import NOTEBOOKS_DIR, BuildError, BuildOptions, build
 from sv_assessment.config import load_config
 from sv_assessment.ingest import file_sha256
+from tests.conftest import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.e2e

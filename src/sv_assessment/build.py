@@ -107,6 +107,8 @@ def run_notebooks(
     """Execute the chapters concurrently (each in its own kernel); data quality goes first in
     the list so that, with one job, its problems surface before the analysis chapters."""
     target_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:  # chapters may sit in sub-folders, e.g. notebooks/open_data/
+        (target_dir / f"{name}.ipynb").parent.mkdir(parents=True, exist_ok=True)
     # Kernels must import this checkout's package, installed or not.
     source_root = str(PROJECT_ROOT / "src")
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
@@ -148,7 +150,7 @@ def build(options: BuildOptions) -> BuildResult:
     try:
         with timer.step("inputs and contracts"):
             staged = stage_or_fail(config, staged_dir)
-        project = report.load_project()
+        project = report.load_project(source=config.source)
         names = report.chapter_notebooks(project)
         parameters = {
             "config_path": str(config.path),

@@ -68,6 +68,11 @@ class Chapter:
     @property
     def source(self) -> str:
         base = f"{self.config.partnership} analysis of police-recorded crime"
+        if self.config.source == "police_uk":
+            base = (
+                f"{self.config.partnership} analysis of data.police.uk street-level crime, "
+                f"{self.config.police_uk.force_name} (Open Government Licence v3.0)"
+            )
         return base + " (SYNTHETIC demonstration data)" if self.config.synthetic_data else base
 
     @property

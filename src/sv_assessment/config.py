@@ -23,6 +23,8 @@ class District:
     code: str
     name: str
     population: int
+    # Other names the district goes by in source data, e.g. a former name in LSOA names.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,19 @@ class SeriousViolenceDefinition:
     age_under: int | None = 25
 
 
+SOURCES = ("partner", "police_uk")
+POLICE_UK_FOCUS_CRIME_TYPES = ("Violence and sexual offences", "Possession of weapons", "Robbery")
+
+
+@dataclass(frozen=True)
+class PoliceUkSettings:
+    """The open-data assessment: which force's files, and which crime types it is about."""
+
+    force: str  # the force as in the file names, e.g. "kent" in 2024-01-kent-street.csv
+    force_name: str  # as in the files' "Falls within" column, e.g. "Kent Police"
+    focus_crime_types: tuple[str, ...] = POLICE_UK_FOCUS_CRIME_TYPES
+
+
 @dataclass(frozen=True)
 class AssessmentConfig:
     path: Path
@@ -57,6 +72,10 @@ class AssessmentConfig:
     inputs: dict[str, InputSpec]
     districts: tuple[District, ...]
     demo: dict[str, Any] = field(default_factory=dict)
+    # Where the offences come from: "partner" (a police extract) or "police_uk" (the open
+    # street-level files from data.police.uk, settings in ``police_uk``).
+    source: str = "partner"
+    police_uk: PoliceUkSettings | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -96,7 +115,16 @@ class AssessmentConfig:
             "minimum_count": self.minimum_count,
             "serious_violence": asdict(self.serious_violence),
             "synthetic_data": self.synthetic_data,
+            "source": self.source,
         }
+
+    def district_by_name_or_code(self) -> dict[str, District]:
+        """Each configured district under its code, its name and its aliases (lower case)."""
+        lookup: dict[str, District] = {}
+        for district in self.districts:
+            for key in (district.code, district.name, *district.aliases):
+                lookup[key.strip().lower()] = district
+        return lookup
 
 
 def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
@@ -107,11 +135,28 @@ def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
 
 def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
     assessment = _require(raw, "assessment", "top level")
-    sv = _require(raw, "serious_violence", "top level")
+    source = str(raw.get("source", "partner"))
+    if source not in SOURCES:
+        raise ConfigError(
+            f"config {path}: 'source' must be one of {', '.join(SOURCES)}, not {source!r}"
+        )
+    # An open-data assessment has no local definition of serious violence to apply.
+    sv = (
+        (raw.get("serious_violence") or {})
+        if source == "police_uk"
+        else _require(raw, "serious_violence", "top level")
+    )
     districts = tuple(
-        District(str(d["code"]), str(d["name"]), int(d["population"]))
+        District(
+            str(_require(d, "code", "districts")),
+            str(_require(d, "name", "districts")),
+            int(_require(d, "population", "districts")),
+            tuple(str(a) for a in d.get("aliases", ())),
+        )
         for d in _require(raw, "districts", "top level")
     )
+    if source == "police_uk" and (raw.get("police_uk") or {}).get("districts"):
+        districts = _select_districts(districts, raw["police_uk"]["districts"], path)
     if not districts:
         raise ConfigError(f"config {path}: 'districts' is empty")
     codes = [d.code for d in districts]
@@ -126,6 +171,11 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
         )
         for name, spec in _require(raw, "inputs", "top level").items()
     }
+    police_uk = _police_uk_settings(raw, path) if source == "police_uk" else None
+    if police_uk and not any(spec.kind == "police_uk_street" for spec in inputs.values()):
+        raise ConfigError(
+            f"config {path}: 'source: police_uk' needs an input of kind police_uk_street"
+        )
     return AssessmentConfig(
         path=path,
         area_name=str(_require(assessment, "area_name", "assessment")),
@@ -148,7 +198,33 @@ def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
         inputs=inputs,
         districts=districts,
         demo=dict(raw.get("demo") or {}),
+        source=source,
+        police_uk=police_uk,
         raw=raw,
+    )
+
+
+def _select_districts(
+    districts: tuple[District, ...], wanted: list[Any], path: Path
+) -> tuple[District, ...]:
+    """The districts ``police_uk.districts`` names, each by name or ONS code, in config order."""
+    lookup = {key.lower(): d for d in districts for key in (d.code, d.name, *d.aliases)}
+    unknown = [str(w) for w in wanted if str(w).strip().lower() not in lookup]
+    if unknown:
+        raise ConfigError(
+            f"config {path}: police_uk.districts {unknown} are not in 'districts' "
+            f"(give each by name or ONS code)"
+        )
+    chosen = {lookup[str(w).strip().lower()].code for w in wanted}
+    return tuple(d for d in districts if d.code in chosen)
+
+
+def _police_uk_settings(raw: dict[str, Any], path: Path) -> PoliceUkSettings:
+    settings = _require(raw, "police_uk", "top level (source: police_uk)")
+    force = str(_require(settings, "force", "police_uk")).strip().lower()
+    focus = tuple(settings.get("focus_crime_types") or POLICE_UK_FOCUS_CRIME_TYPES)
+    return PoliceUkSettings(
+        force=force, force_name=str(settings.get("force_name", force)), focus_crime_types=focus
     )
 
 

@@ -223,7 +223,12 @@ def _missing_columns_error(path: Path, cells: list[str], kind: str, sheet=None) 
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, or of a folder: each file's relative name and hash, in name order."""
     digest = hashlib.sha256()
+    if path.is_dir():
+        for item in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(f"{item.relative_to(path).as_posix()}\0{file_sha256(item)}\n".encode())
+        return digest.hexdigest()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)

@@ -43,13 +43,21 @@ class Rendered:
     pdf: Path | None
 
 
-def load_project(report_dir: Path = REPORT_DIR) -> dict:
-    return yaml.safe_load((report_dir / "_quarto.yml").read_text(encoding="utf-8"))
+def load_project(report_dir: Path = REPORT_DIR, source: str = "partner") -> dict:
+    """The Quarto project for the config's source: _quarto.yml for partner data,
+    _quarto.<source>.yml otherwise (e.g. _quarto.police_uk.yml for data.police.uk files)."""
+    name = "_quarto.yml" if source == "partner" else f"_quarto.{source}.yml"
+    return yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
 
 
 def chapter_notebooks(project: dict) -> list[str]:
-    """Notebook stems in report order, e.g. ``02_data_quality``."""
-    return [Path(c).stem for c in project["book"]["chapters"] if c.endswith(".ipynb")]
+    """Notebooks in report order, relative to notebooks/ and without the suffix, e.g.
+    ``02_data_quality`` or ``open_data/02_data_quality``."""
+    return [
+        Path(c).relative_to("notebooks").with_suffix("").as_posix()
+        for c in project["book"]["chapters"]
+        if c.endswith(".ipynb")
+    ]
 
 
 def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
@@ -182,7 +190,7 @@ def accessibility_statement(config: AssessmentConfig, built: dt.date) -> str:
 def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Path) -> dict:
     """Lay out a renderable Quarto project: _quarto.yml, index.md, the accessibility statement
     (the last chapter) and the executed notebooks."""
-    project = load_project()
+    project = load_project(source=config.source)
     project_dir.mkdir(parents=True, exist_ok=True)
     if ACCESSIBILITY_CHAPTER not in project["book"]["chapters"]:
         project["book"]["chapters"].append(ACCESSIBILITY_CHAPTER)
@@ -191,7 +199,11 @@ def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Pa
     )
     project["book"]["title"] = f"{report_metadata(config, dt.date.today())['pagetitle']}"
     (project_dir / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=False))
-    (project_dir / "index.md").write_text(front_matter(config), encoding="utf-8")
+    if config.source == "police_uk":  # the open-data assessment states its own scope
+        from sv_assessment.chapters.open_data import front_matter as opening
+    else:
+        opening = front_matter
+    (project_dir / "index.md").write_text(opening(config), encoding="utf-8")
     shutil.copytree(REPORT_DIR / "templates", project_dir / "templates", dirs_exist_ok=True)
     target = project_dir / "notebooks"
     if target.resolve() != notebooks_dir.resolve():

@@ -76,10 +76,79 @@ AE_FIELDS: tuple[Field, ...] = (
     Field("district_code", "string", True, "District of the patient's residence (ONS code)"),
 )
 
+# data.police.uk street-level crime files, exactly as downloaded (the header is checked as is).
+POLICE_UK_STREET_HEADER: tuple[str, ...] = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+
+# The crime types data.police.uk publishes (its "crime categories").
+POLICE_UK_CRIME_TYPES: tuple[str, ...] = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+
+# Coordinates, the street text and the free-text context are dropped at ingest: they never
+# reach the staged data, let alone a published output.
+POLICE_UK_STREET_FIELDS: tuple[Field, ...] = (
+    Field(
+        "crime_id",
+        "string",
+        False,
+        "data.police.uk crime identifier (empty for anti-social behaviour)",
+    ),
+    Field("month", "datetime64[ns]", True, "Month of the crime, as the first day of that month"),
+    Field("reported_by", "string", True, "Force that provided the record"),
+    Field("falls_within", "string", True, "Force area the crime falls within"),
+    Field(
+        "lsoa_code",
+        "string",
+        False,
+        "LSOA code as published (2011 or 2021 vintage; may be missing)",
+    ),
+    Field("lsoa_name", "string", False, "LSOA name as published, e.g. 'Ashford 001B'"),
+    Field("district_name", "string", False, "District: the LSOA name without its ' NNNX' code"),
+    Field(
+        "district_code", "string", False, "ONS code of that district, from the assessment config"
+    ),
+    Field(
+        "crime_type", "string", True, "data.police.uk crime type, e.g. Violence and sexual offences"
+    ),
+    Field(
+        "last_outcome_category",
+        "string",
+        False,
+        "Latest outcome published (empty for anti-social behaviour)",
+    ),
+)
+
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "police_offences": OFFENCE_FIELDS,
     "population": POPULATION_FIELDS,
     "ae_attendances": AE_FIELDS,
+    "police_uk_street": POLICE_UK_STREET_FIELDS,
 }
 
 

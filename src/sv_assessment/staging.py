@@ -40,6 +40,12 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
     if not config.demo.get("generate_if_missing"):
         return
     missing = [spec for spec in config.inputs.values() if not spec.path.exists()]
+    for spec in [s for s in missing if s.kind == "police_uk_street"]:
+        from sv_assessment import demo_police_uk
+
+        log.info("making synthetic data.police.uk street files in %s", spec.path)
+        demo_police_uk.write_for_config(config, spec.path)
+    missing = [spec for spec in missing if spec.kind != "police_uk_street"]
     if not missing:
         return
     from sv_assessment import demo
@@ -74,8 +80,7 @@ def stage_inputs(
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
-        sheet = (config.raw.get("inputs", {}).get(spec.name) or {}).get("sheet")
-        frame, raw = ingest.read_table(spec.path, spec.kind, sheet)
+        frame, reader_summary = _read_input(config, spec)
         report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
@@ -97,7 +102,7 @@ def stage_inputs(
             ),
             "sha256": ingest.file_sha256(spec.path),
             "bytes": spec.path.stat().st_size,
-            **raw.describe(),
+            **reader_summary,
             "rows_read": len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
@@ -110,6 +115,19 @@ def stage_inputs(
     if failures:
         raise contracts.ContractBreach(failures)
     return staged
+
+
+def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
+    """The input as its canonical frame, and what its reader reports (if anything)."""
+    if spec.kind == "police_uk_street":
+        from sv_assessment import police_uk
+
+        force = config.police_uk.force if config.police_uk else None
+        read = police_uk.read_street_files(spec.path, config.districts, force)
+        return read.frame, {"reader": read.summary}
+    sheet = (config.raw.get("inputs", {}).get(spec.name) or {}).get("sheet")
+    frame, raw = ingest.read_table(spec.path, spec.kind, sheet)
+    return frame, raw.describe()
 
 
 def read_staged(staged_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment import contracts, ingest
+from sv_assessment import columnar, contracts, ingest, lean_contracts
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,10 @@ def stage_inputs(
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
-        frame = ingest.read_input(spec.path, spec.kind)
-        report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
+        frame = columnar.read_input(spec.path, spec.kind)  # falls back to ingest.read_input
+        report = lean_contracts.validate_input(
+            frame, spec.kind, spec.name, str(spec.path), parameters
+        )
         staged.reports.append(report)
         failures += report.critical_failures
         used, set_aside = contracts.split_quarantine(frame, report)

@@ -1,0 +1,131 @@
+"""A columnar fast path for ingest: a CSV read once by PyArrow, only the schema's columns,
+parsed with Arrow compute kernels into the same typed frame ``ingest.read_input`` returns.
+
+It handles the common, clean case only. Anything it cannot parse exactly (a file that is not
+CSV, a missing column, a value that is not a valid date, flag or whole number) hands the file
+to ``ingest.read_input``, which reads it again and raises the error naming file, column and
+rows. So the fast path never changes what is accepted or what the errors say.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sv_assessment import ingest
+from sv_assessment.schema import SCHEMAS
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    *DATE_FORMATS,
+)
+
+
+class _Fallback(Exception):
+    """The fast path cannot read this exactly; the reference reader will."""
+
+
+def read_input(path: Path, kind: str) -> pd.DataFrame:
+    """The canonical typed frame of one input, as ``ingest.read_input`` makes it."""
+    try:
+        return _read_fast(Path(path), kind)
+    except _Fallback:
+        return ingest.read_input(path, kind)
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _read_fast(path: Path, kind: str) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if path.suffix.lower() != ".csv" or not path.is_file() or path.stat().st_size == 0:
+        raise _Fallback
+    try:
+        header = _header(path)
+    except (UnicodeDecodeError, csv.Error):
+        raise _Fallback from None
+    fields = SCHEMAS[kind]
+    mapping = ingest.canonical_column_names(header, fields)
+    if len(set(header)) != len(header) or any(
+        f.required and f.name not in mapping.values() for f in fields
+    ):
+        raise _Fallback
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 26),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(mapping),
+                column_types={c: pa.string() for c in mapping},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        raise _Fallback from None
+    rows = table.num_rows
+    by_name = {target: source for source, target in mapping.items()}
+    columns: dict[str, pd.Series] = {}
+    for f in fields:
+        if f.name not in by_name:
+            columns[f.name] = pd.Series(pd.NA, index=range(rows), dtype=f.dtype)
+            continue
+        text = pc.utf8_trim_whitespace(table.column(by_name[f.name]))
+        table = table.drop_columns([by_name[f.name]])  # free the raw text as we go
+        blank = pc.equal(text, "")
+        if f.dtype.startswith("datetime"):
+            formats = DATETIME_FORMATS if f.name.endswith("_at") else DATE_FORMATS
+            parsed = None
+            for fmt in formats:  # stop at the first format that leaves no value unparsed
+                attempt = pc.strptime(text, format=fmt, unit="ns", error_is_null=True)
+                parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
+                if not pc.any(pc.and_(pc.invert(blank), pc.is_null(parsed))).as_py():
+                    break
+            else:
+                raise _Fallback
+            values = pd.Series(
+                parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), dtype=f.dtype
+            )
+        elif f.dtype == "boolean":
+            lower = pc.utf8_lower(text)
+            true = pc.is_in(lower, value_set=pa.array(sorted(ingest.TRUE_WORDS)))
+            false = pc.is_in(lower, value_set=pa.array(sorted(ingest.FALSE_WORDS)))
+            if pc.any(pc.invert(pc.or_(pc.or_(true, false), blank))).as_py():
+                raise _Fallback
+            flags = pd.array(true.to_numpy(zero_copy_only=False), dtype="boolean")
+            flags[blank.to_numpy(zero_copy_only=False)] = pd.NA
+            values = pd.Series(flags)
+        elif f.dtype == "Int64":
+            digits = pc.replace_substring(text, ",", "")
+            try:
+                numbers = pc.cast(pc.if_else(blank, None, digits), pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise _Fallback from None
+            as_float = numbers.to_numpy(zero_copy_only=False)
+            present = ~np.isnan(as_float)
+            if not np.all(np.isinf(as_float[present]) == 0) or np.any(
+                np.round(as_float[present]) != as_float[present]
+            ):
+                raise _Fallback
+            values = pd.Series(pd.array(as_float, dtype="Float64")).astype("Int64")
+        else:
+            values = pd.Series(
+                pc.if_else(blank, None, text).to_pandas(types_mapper=lambda _: pd.StringDtype())
+            ).astype(f.dtype)
+        columns[f.name] = values.reset_index(drop=True)
+    frame = pd.DataFrame(columns)
+    frame["source_row"] = np.arange(2, rows + 2, dtype="int64")
+    return frame

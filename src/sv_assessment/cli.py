@@ -59,6 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="folder for staged inputs and intermediate files (default build/)",
     )
     parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="folder of chapter notebooks (default notebooks/)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="re-run every step, ignoring what the cache holds from earlier builds",
@@ -90,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         options.outputs_dir = args.outputs.resolve()
     if args.work:
         options.work_dir = args.work.resolve()
+    if args.notebooks:
+        options.notebooks_dir = args.notebooks.resolve()
     try:
         result = build(options)
     except (BuildError, ConfigError) as error:

@@ -49,7 +49,6 @@ def _header(path: Path) -> list[str]:
 def _read_fast(path: Path, kind: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
-    from pyarrow import csv as pacsv
 
     if path.suffix.lower() != ".csv" or not path.is_file() or path.stat().st_size == 0:
         raise _Fallback
@@ -63,25 +62,29 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         f.required and f.name not in mapping.values() for f in fields
     ):
         raise _Fallback
-    try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 26),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(mapping),
-                column_types={c: pa.string() for c in mapping},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, OSError):
-        raise _Fallback from None
-    rows = table.num_rows
     by_name = {target: source for source, target in mapping.items()}
+    text_columns = {by_name[f.name] for f in fields if f.dtype == "string" and f.name in by_name}
+    # First read: Arrow parses clean dates, flags and numbers natively (only blank is missing);
+    # a column it does not type as expected is read again as text and parsed below.
+    table = _read(path, list(mapping), text_columns)
+    typed_ok = {by_name[f.name] for f in fields if f.name in by_name and _native(f, table, by_name)}
+    retry = [c for c in mapping if c not in typed_ok and c not in text_columns]
+    if retry:
+        again = _read(path, retry, set(retry))
+        for column in retry:
+            table = table.set_column(
+                table.schema.get_field_index(column), column, again.column(column)
+            )
+    rows = table.num_rows
     columns: dict[str, pd.Series] = {}
     for f in fields:
         if f.name not in by_name:
             columns[f.name] = pd.Series(pd.NA, index=range(rows), dtype=f.dtype)
+            continue
+        source = by_name[f.name]
+        if source in typed_ok:
+            columns[f.name] = _native_series(table.column(source), f.dtype)
+            table = table.drop_columns([source])
             continue
         text = pc.utf8_trim_whitespace(table.column(by_name[f.name]))
         table = table.drop_columns([by_name[f.name]])  # free the raw text as we go
@@ -129,3 +132,71 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame["source_row"] = np.arange(2, rows + 2, dtype="int64")
     return frame
+
+
+def _flag_words() -> tuple[list[str], list[str]]:
+    def cases(words):
+        return sorted({v for w in words for v in (w, w.upper(), w.capitalize())})
+
+    return cases(ingest.TRUE_WORDS), cases(ingest.FALSE_WORDS)
+
+
+def _read(path: Path, columns: list[str], as_text: set[str]):
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    true_values, false_values = _flag_words()
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 22),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=columns,
+                column_types={c: pa.string() for c in as_text},
+                null_values=[""],
+                true_values=true_values,
+                false_values=false_values,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        raise _Fallback from None
+
+
+def _native(f, table, by_name: dict[str, str]) -> bool:
+    """Whether Arrow's own parse of a column is exactly what the reference reader accepts."""
+    import pyarrow as pa
+
+    kind = table.schema.field(by_name[f.name]).type
+    if pa.types.is_null(kind):
+        return f.dtype != "string"
+    if f.dtype.startswith("datetime"):
+        if pa.types.is_date32(kind):
+            return True
+        return (
+            f.name.endswith("_at")
+            and pa.types.is_timestamp(kind)
+            and kind.unit == "s"
+            and kind.tz is None
+        )
+    if f.dtype == "boolean":
+        return pa.types.is_boolean(kind)
+    if f.dtype == "Int64":
+        return pa.types.is_int64(kind)
+    return False
+
+
+def _native_series(column, dtype: str) -> pd.Series:
+    import pyarrow as pa
+
+    if pa.types.is_null(column.type):
+        return pd.Series(pd.NA, index=range(len(column)), dtype=dtype)
+    if dtype.startswith("datetime"):
+        column = column.cast(pa.timestamp("ns"))
+        return pd.Series(column.to_numpy().astype("datetime64[ns]"), dtype=dtype)
+    if dtype == "boolean":
+        return pd.Series(column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get))
+    if dtype == "Int64":
+        return pd.Series(column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+    return pd.Series(column.to_pandas()).astype(dtype)

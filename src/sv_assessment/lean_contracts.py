@@ -7,7 +7,9 @@ three things make it cheap:
    one row at a time in Python, which dominates at scale; only failed expectations need rows.
 2. Each group of expectations is validated on a frame of only the columns it names (GX's
    pandas engine filters the whole batch per metric, so every extra column costs a copy).
-3. Nullable integers are given to GX as floats (NaN for missing): GX compares ``Int64`` values
+3. GX's pandas engine fingerprints every batch under 1 GB by hashing all its values (a batch
+   marker only, unused by validation); that is switched off while these batches are made.
+4. Nullable integers are given to GX as floats (NaN for missing): GX compares ``Int64`` values
    one by one in Python but floats vectorised; nulls, bounds and sets behave the same.
 
 Failing rows of a failed row-level expectation are then found with one vectorised mask whose
@@ -68,6 +70,17 @@ def failing_mask(frame: pd.DataFrame, kind: str, kwargs: dict[str, Any]) -> pd.S
     return None
 
 
+def _batch_without_fingerprint(definition, frame: pd.DataFrame):
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    threshold = engine.HASH_THRESHOLD
+    engine.HASH_THRESHOLD = 0  # no "pandas_data_fingerprint" batch marker: hashing costs seconds
+    try:
+        return definition.get_batch(batch_parameters={"dataframe": frame})
+    finally:
+        engine.HASH_THRESHOLD = threshold
+
+
 def _groups(suite, columns: list[str]) -> dict[tuple[str, ...], list]:
     """Expectations grouped by the columns they name, in suite order."""
     groups: dict[tuple[str, ...], list] = {}
@@ -96,7 +109,7 @@ def validate_input(
     results: dict[int, tuple[Any, pd.DataFrame]] = {}
     for columns, expectations in _groups(suite, list(frame.columns)).items():
         part = gx_frame[[c for c in columns if c in gx_frame.columns]]
-        batch = definition.get_batch(batch_parameters={"dataframe": part})
+        batch = _batch_without_fingerprint(definition, part)
         configs = []
         for index, expectation in expectations:
             config = expectation.configuration.to_domain_obj().configuration

@@ -184,7 +184,7 @@ def ingest_child(csv_path: str) -> None:
         frame, "police_offences", "offences", csv_path, contracts.contract_parameters(config)
     )
     checked = time.perf_counter() - start - read
-    used, aside = contracts.split_quarantine(frame, report)
+    used, aside = lean_contracts.split_quarantine(frame, report)
     out = Path(tempfile.mkdtemp(prefix="sv_ingest_"))
     used.to_parquet(out / "offences.parquet", index=False)
     cache.column_fingerprints(out / "offences.parquet")

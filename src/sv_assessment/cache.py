@@ -119,20 +119,37 @@ def stage_key(
 
 
 def column_fingerprints(parquet: Path) -> dict[str, str]:
-    """One hash per column of a staged Parquet file, from its Arrow buffers (no pandas)."""
+    """One hash per column of a staged Parquet file, from its column chunks' bytes as written
+    (nothing is decoded). The same data written by the same writer gives the same bytes; a new
+    pyarrow version may change them, which only re-runs the notebooks, never wrongly reuses."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(parquet)
-    hashes = {}
-    for name in table.column_names:
-        digest = hashlib.sha256(str(table.schema.field(name).type).encode())
-        for chunk in table.column(name).chunks:
-            digest.update(f"{chunk.offset}:{len(chunk)}:{chunk.null_count}".encode())
-            for buffer in chunk.buffers():
-                if buffer is not None:
-                    digest.update(memoryview(buffer))
-        hashes[name] = digest.hexdigest()
-    return hashes
+    metadata = pq.ParquetFile(parquet).metadata
+    digests = {
+        metadata.schema.column(i).path: hashlib.sha256(
+            str(metadata.schema.column(i).physical_type).encode()
+        )
+        for i in range(metadata.num_columns)
+    }
+    with parquet.open("rb") as handle:
+        for group in range(metadata.num_row_groups):
+            row_group = metadata.row_group(group)
+            for i in range(row_group.num_columns):
+                chunk = row_group.column(i)
+                start = chunk.data_page_offset
+                if chunk.has_dictionary_page and chunk.dictionary_page_offset is not None:
+                    start = min(start, chunk.dictionary_page_offset)
+                handle.seek(start)
+                digest = digests[chunk.path_in_schema]
+                digest.update(f"{group}:{chunk.num_values}".encode())
+                remaining = chunk.total_compressed_size
+                while remaining > 0:
+                    block = handle.read(min(remaining, 1 << 22))
+                    if not block:
+                        break
+                    digest.update(block)
+                    remaining -= len(block)
+    return {name: digest.hexdigest() for name, digest in digests.items()}
 
 
 def staged_manifest(staged_dir: Path, key: str, raw: dict[str, dict]) -> dict:

@@ -159,3 +159,14 @@ def _failing_rows(frame, expectation, result, outcome, parameters, definition) -
     }
     full = batch.validate(one, expectation_parameters=parameters, result_format=complete)
     return contracts._outcome(outcome.input_name, full.results[0])[1]
+
+
+def split_quarantine(
+    frame: pd.DataFrame, report: ContractReport
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``contracts.split_quarantine``, without copying the whole frame when no row is set aside."""
+    if report.set_aside_reasons:
+        return contracts.split_quarantine(frame, report)
+    empty = frame.iloc[:0].copy()
+    empty["set_aside_reason"] = pd.Series([], dtype=object)
+    return frame, empty

@@ -80,7 +80,7 @@ def stage_inputs(
         )
         staged.reports.append(report)
         failures += report.critical_failures
-        used, set_aside = contracts.split_quarantine(frame, report)
+        used, set_aside = lean_contracts.split_quarantine(frame, report)
         used.to_parquet(staged_dir / f"{spec.name}.parquet", index=False)
         set_aside.to_parquet(staged_dir / f"{spec.name}.quarantine.parquet", index=False)
         staged.inputs[spec.name] = {

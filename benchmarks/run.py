@@ -129,17 +129,25 @@ def sequential_baseline(target: Path) -> float:
                 "--execute",
                 "--ExecutePreprocessor.timeout=1200",
                 "--output-dir",
-                str(target),
+                str(target / "notebooks"),
                 str(ROOT / "notebooks" / f"{name}.ipynb"),
             ]
         )
     assemble = (
         "import sys; from pathlib import Path; from sv_assessment import report; "
         "from sv_assessment.config import load_config; c = load_config(); t = Path(sys.argv[1]); "
-        "p = report.write_project(t / 'report', c, t); "
+        "p = report.write_project(t / 'report', c, t / 'notebooks'); "
         "report.render_builtin(t / 'report', p, t, c, ('html', 'pdf'))"
     )
     return total + run([PY, "-c", assemble, str(target)])
+
+
+class Rows(list):
+    """The table's rows, each also printed as soon as it is measured."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        print("  ".join(row), flush=True)
+        super().append(row)
 
 
 def ok(passed: bool, target: str) -> str:
@@ -242,7 +250,7 @@ def main() -> None:
     if args.ingest_child:
         ingest_child(args.ingest_child)
         return
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str]] = Rows()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
     if not args.skip_builds:
         cold_and_incremental(rows)

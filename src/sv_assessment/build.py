@@ -340,15 +340,8 @@ def assemble(
 
 
 def _copy_tree(source: Path, target: Path) -> None:
-    """Hard-link where possible (same file system), else copy: the cache is never edited."""
-
-    def link_or_copy(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, dirs_exist_ok=True, copy_function=link_or_copy)
+    """Copy (never hard-link: a published file edited in place must not change the cache)."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -423,7 +416,7 @@ def build(options: BuildOptions) -> BuildResult:
             (staging_dir / "notebooks").mkdir()
             (staging_dir / "tables").mkdir()
             for job in planned:
-                os.link(
+                shutil.copy2(
                     job.entry / "notebook.ipynb", staging_dir / "notebooks" / f"{job.name}.ipynb"
                 )
                 _copy_tree(job.entry / "tables", staging_dir / "tables")

@@ -11,6 +11,7 @@ import atexit
 import base64
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,23 @@ from sv_assessment.config import PROJECT_ROOT, AssessmentConfig, load_config
 COMMENTARY_DIR = PROJECT_ROOT / "report" / "commentary"
 
 _KALEIDO_STARTED = False
+
+
+def declared_columns(name: str, columns: list[str] | None) -> list[str] | None:
+    """Under the pipeline, a notebook may read only what its ``metadata.sv_assessment.reads``
+    declares (the build keys its cache on exactly those columns); interactively, anything."""
+    declared = os.environ.get("SV_ASSESSMENT_READS")
+    if not declared:
+        return columns
+    inputs = json.loads(declared).get("inputs") or {}
+    if name not in inputs:
+        raise KeyError(f"input '{name}' is read but not declared in metadata.sv_assessment.reads")
+    if inputs[name] == "*":
+        return columns
+    undeclared = sorted(set(columns or []) - set(inputs[name]))
+    if undeclared:
+        raise KeyError(f"columns {undeclared} of '{name}' are read but not declared")
+    return columns or list(inputs[name])
 
 
 def _display(bundle: dict) -> None:
@@ -81,7 +99,7 @@ class Chapter:
 
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        return staging.read_staged(self.staged_dir, name, columns)
+        return staging.read_staged(self.staged_dir, name, declared_columns(name, columns))
 
     def provided(self, name: str) -> bool:
         return staging.input_provided(self.staged_dir, name)

@@ -58,6 +58,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="folder for staged inputs and intermediate files (default build/)",
     )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="folder of chapter notebooks (default notebooks/)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="re-run every step, ignoring what the cache holds from earlier builds",
+    )
     parser.add_argument("--quiet", action="store_true", help="only print errors and the summary")
     return parser.parse_args(argv)
 
@@ -74,12 +85,19 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)
     options = BuildOptions(
-        config_path=args.config, year=args.year, formats=formats, engine=args.engine, jobs=args.jobs
+        config_path=args.config,
+        year=args.year,
+        formats=formats,
+        engine=args.engine,
+        jobs=args.jobs,
+        force=args.force,
     )
     if args.outputs:
         options.outputs_dir = args.outputs.resolve()
     if args.work:
         options.work_dir = args.work.resolve()
+    if args.notebooks:
+        options.notebooks_dir = args.notebooks.resolve()
     try:
         result = build(options)
     except (BuildError, ConfigError) as error:
@@ -88,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"\nPublished {result.published}")
-    for path in sorted(result.published.rglob("*")):
-        if path.is_file() and path.parent == result.published:
-            print(f"  {path.name:<24} {path.stat().st_size / 1024:>9,.0f} KiB")
+    if result.publish_skipped:
+        print(f"\nNothing changed: {result.published} is already this build (not republished)")
+    else:
+        print(f"\nPublished {result.published}")
+        for path in sorted(result.published.rglob("*")):
+            if path.is_file() and path.parent == result.published:
+                print(f"  {path.name:<24} {path.stat().st_size / 1024:>9,.0f} KiB")
+    print("Ran:    " + (", ".join(result.ran) or "nothing"))
+    print("Reused: " + (", ".join(result.reused) or "nothing"))
     print("Step timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
     return 0

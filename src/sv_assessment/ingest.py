@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from sv_assessment.cache import file_sha256  # noqa: F401  (ingest.file_sha256 is used widely)
 from sv_assessment.schema import SCHEMAS, Field
 
 # Header variants seen in partner exports, matched after lower-casing and squashing spaces,
@@ -196,7 +196,7 @@ def _names_every_required(cells: list[str], fields: tuple[Field, ...]) -> bool:
     return all(f.name in targets for f in fields if f.required)
 
 
-def _check_unambiguous(columns: list[str], fields: tuple[Field, ...], path: Path, sheet=None):
+def check_unambiguous(columns: list[str], fields: tuple[Field, ...], path: Path, sheet=None):
     for target, raw in _column_targets(columns, fields).items():
         if len(raw) > 1:
             raise InputError(
@@ -220,19 +220,6 @@ def _missing_columns_error(path: Path, cells: list[str], kind: str, sheet=None) 
         ", ".join(missing),
         sheet=sheet,
     )
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, or of a folder: each file's relative name and hash, in name order."""
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for item in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(f"{item.relative_to(path).as_posix()}\0{file_sha256(item)}\n".encode())
-        return digest.hexdigest()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sniff_kind(path: Path, head: bytes) -> str:
@@ -378,7 +365,7 @@ def _read_csv_body(
 def _read_csv(path: Path, kind: str) -> RawTable:
     encoding = _detect_encoding(path)
     header_line, offset, delimiter, cells = _find_csv_header(path, encoding, kind)
-    _check_unambiguous(cells, SCHEMAS[kind], path)
+    check_unambiguous(cells, SCHEMAS[kind], path)
     names = _unique_names(cells)
     with path.open("rb") as handle:
         handle.seek(offset)
@@ -476,7 +463,7 @@ def _read_xlsx(path: Path, kind: str, sheet: str | None) -> RawTable:
         name, (header_line, cells) = next(iter(headers.items()))
         while cells and not cells[-1]:
             cells.pop()
-        _check_unambiguous(cells, fields, path, sheet=name)
+        check_unambiguous(cells, fields, path, sheet=name)
         width = len(cells)
         records, lines, beyond = [], [], []
         for number, values in enumerate(
@@ -621,7 +608,7 @@ def to_canonical(
 
 def _to_canonical(raw: pd.DataFrame, kind: str, path: Path, lines: np.ndarray) -> pd.DataFrame:
     fields = SCHEMAS[kind]
-    _check_unambiguous(list(raw.columns), fields, path)
+    check_unambiguous(list(raw.columns), fields, path)
     mapping = canonical_column_names(list(raw.columns), fields)
     renamed = raw.rename(columns=mapping)
     missing = [f.name for f in fields if f.required and f.name not in renamed.columns]

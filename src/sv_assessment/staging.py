@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment import contracts, ingest
+from sv_assessment import columnar, contracts, ingest, lean_contracts
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,12 @@ def stage_inputs(
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
-        report = contracts.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
+        report = lean_contracts.validate_input(
+            frame, spec.kind, spec.name, str(spec.path), parameters
+        )
         staged.reports.append(report)
         failures += report.critical_failures
-        used, set_aside = contracts.split_quarantine(frame, report)
+        used, set_aside = lean_contracts.split_quarantine(frame, report)
         if len(used) + len(set_aside) != len(frame):  # nothing may be lost between the two
             raise RuntimeError(
                 f"input '{spec.name}': {len(frame)} rows read but {len(used)} used and "
@@ -126,6 +128,10 @@ def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
         read = police_uk.read_street_files(spec.path, config.districts, force)
         return read.frame, {"reader": read.summary}
     sheet = (config.raw.get("inputs", {}).get(spec.name) or {}).get("sheet")
+    if sheet is None:
+        fast = columnar.read_clean_csv(spec.path, spec.kind)
+        if fast is not None:
+            return fast, columnar.CLEAN_CSV
     frame, raw = ingest.read_table(spec.path, spec.kind, sheet)
     return frame, raw.describe()
 

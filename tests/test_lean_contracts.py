@@ -1,0 +1,64 @@
+"""The lean GX validation gives the same report as the reference ``contracts.validate_input``."""
+
+import pandas as pd
+import pytest
+
+from sv_assessment import contracts, lean_contracts
+from sv_assessment.config import load_config
+from sv_assessment.demo import generate_offences
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config()
+
+
+@pytest.fixture(scope="module")
+def offences(config):
+    districts = [(d.code, d.name, d.population) for d in config.districts[:3]]
+    frame = generate_offences(districts, 2020, 2024, 400, seed=7)
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def both(frame, config):
+    args = ("police_offences", "offences", "offences.csv", contracts.contract_parameters(config))
+    return contracts.validate_input(frame, *args), lean_contracts.validate_input(frame, *args)
+
+
+def broken_frames(offences):
+    district = offences.copy()
+    district.loc[3, "district_code"] = "E09000001"
+    duplicate = offences.copy()
+    duplicate.loc[1, "offence_id"] = duplicate.loc[0, "offence_id"]
+    age = offences.copy()
+    age.loc[10, "victim_age"] = 150
+    age.loc[11, "suspect_age"] = -1
+    future = offences.copy()
+    future.loc[0, "recorded_date"] = pd.Timestamp("2099-01-01")
+    lsoa = offences.copy()
+    lsoa.loc[[4, 8], "lsoa_code"] = "X123"
+    lsoa.loc[9, "victim_sex"] = "F"
+    flags = offences.copy()
+    flags.loc[[2, 7], "knife_flag"] = pd.NA
+    return [offences, district, duplicate, age, future, lsoa, flags]
+
+
+def test_same_outcomes_and_rows_set_aside(offences, config):
+    for frame in broken_frames(offences):
+        reference, lean = both(frame, config)
+
+        def order(report):
+            return sorted(report.outcomes, key=lambda o: (o.expectation, o.column, o.severity))
+
+        for a, b in zip(order(reference), order(lean), strict=True):
+            assert (a.expectation, a.column, a.severity, a.success, a.unexpected_count) == (
+                b.expectation,
+                b.column,
+                b.severity,
+                b.success,
+                b.unexpected_count,
+            )
+            if not a.success and a.severity != "info":
+                assert a.example_rows == b.example_rows
+        assert lean.set_aside_reasons == reference.set_aside_reasons

@@ -82,8 +82,16 @@ def change_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
-def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    area_rate = 1000 * table["offences"].sum() / table["population"].sum()
+def funnel_figure(
+    table: pd.DataFrame,
+    config: AssessmentConfig,
+    count_column: str = "offences",
+    subject: str = "serious violence",
+    unit: str = "Offences",
+) -> charts.FigureSpec:
+    """Each district's rate against its population, with 95% and 99.8% limits around the area's
+    rate; the title names the districts above the limits (or says none is)."""
+    area_rate = 1000 * table[count_column].sum() / table["population"].sum()
     sizes = pd.Series(
         range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
     )
@@ -96,19 +104,18 @@ def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.Figur
         if above
         else "No district is above the area's control limits"
     )
-    fig = charts.funnel_plot(table, limits, area_rate, label="district")
     return charts.FigureSpec(
-        fig,
-        title=f"{finding} for serious violence in {config.assessment_year}",
-        alt_text=f"Funnel plot of serious violence rates per 1,000 residents against district "
+        charts.funnel_plot(table, limits, area_rate, label="district"),
+        title=f"{finding} for {subject} in {config.assessment_year}",
+        alt_text=f"Funnel plot of the rate of {subject} per 1,000 residents against district "
         f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
         f"control limits. "
         + "; ".join(
             f"{r.district}: {r.rate:.2f} ({r.compared_with_area})" for r in table.itertuples()
         ),
-        data=table[["district", "population", "offences", "rate", "compared_with_area"]],
+        data=table[["district", "population", count_column, "rate", "compared_with_area"]],
         x_title="Resident population",
-        y_title="Offences per 1,000 residents",
+        y_title=f"{unit} per 1,000 residents",
     )
 
 

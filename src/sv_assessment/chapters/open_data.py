@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment import charts, measures
+from sv_assessment.chapters import districts
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -302,32 +303,7 @@ def district_table(
 
 
 def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    area_rate = 1000 * table["crimes"].sum() / table["population"].sum()
-    sizes = pd.Series(
-        range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
-    )
-    limits = measures.funnel_limits(area_rate, sizes)
-    is_above = table["compared_with_area"].str.startswith("above", na=False)
-    above = table.loc[is_above, "district"].tolist()
-    finding = (
-        f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
-        f"control limit"
-        if above
-        else "No district is above the area's control limits"
-    )
-    return charts.FigureSpec(
-        charts.funnel_plot(table, limits, area_rate, label="district"),
-        title=f"{finding} for the crimes in scope in {config.assessment_year}",
-        alt_text=f"Funnel plot of the rate of crimes in scope per 1,000 residents against district "
-        f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
-        "control limits. "
-        + "; ".join(
-            f"{r.district}: {r.rate:.2f} ({r.compared_with_area})" for r in table.itertuples()
-        ),
-        data=table[["district", "population", "crimes", "rate", "compared_with_area"]],
-        x_title="Resident population",
-        y_title="Crimes per 1,000 residents",
-    )
+    return districts.funnel_figure(table, config, "crimes", "the crimes in scope", "Crimes")
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

@@ -11,14 +11,7 @@ from sv_assessment.build import BuildOptions, build
 from tests.conftest import write_config
 
 pytestmark = pytest.mark.e2e
-ALL = {
-    "01_summary",
-    "02_data_quality",
-    "03_violence_profile",
-    "04_knife_crime",
-    "05_districts",
-    "09_methods",
-}
+ALL = set(build_module.chapter_notebooks())
 
 
 def notebooks_ran(result) -> set[str]:
@@ -66,9 +59,8 @@ def test_one_column_read_by_one_analysis_chapter_reruns_only_that_chapter(projec
     # victim_sex is read by the violence profile only among the analysis chapters; data quality
     # (completeness of every column) and methods (the input's SHA-256) read every input file.
     assert notebooks_ran(result) == {"03_violence_profile", "02_data_quality", "09_methods"}
-    assert {"notebook 01_summary", "notebook 04_knife_crime", "notebook 05_districts"} <= set(
-        result.reused
-    )
+    reused = {"01_summary", "04_knife_crime", "05_districts", "06_places", "07_health"}
+    assert {f"notebook {name}" for name in reused} <= set(result.reused)
     assert "inputs and contracts" in result.ran and "assemble" in result.ran
 
 
@@ -96,6 +88,19 @@ def test_a_change_to_the_package_code_reruns_everything(project, monkeypatch):
     result = build(options)
     assert notebooks_ran(result) == ALL
     assert {"inputs and contracts", "assemble", "publish"} <= set(result.ran)
+
+
+def test_editing_a_chapters_commentary_reruns_that_chapter(project):
+    _, options, _ = project
+    commentary = build_module.COMMENTARY_DIR / "05_districts.md"
+    assert not commentary.exists()
+    try:
+        commentary.write_text("Districts: a note from the analyst.\n")
+        result = build(options)
+    finally:
+        commentary.unlink(missing_ok=True)
+    assert notebooks_ran(result) == {"05_districts"}
+    assert "Districts: a note from the analyst." in (result.published / "assessment.html").read_text()
 
 
 def test_force_reruns_everything(project):

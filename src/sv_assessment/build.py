@@ -35,6 +35,7 @@ OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 WORK_ROOT = PROJECT_ROOT / "build"  # the same as staging.WORK_ROOT, without importing pandas
 REPORT_DIR = PROJECT_ROOT / "report"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
+COMMENTARY_DIR = REPORT_DIR / "commentary"
 DATA_QUALITY = "data_quality"  # the chapter run first, in any project
 RAN, REUSED = "ran", "reused"
 
@@ -274,6 +275,8 @@ def plan_notebooks(
             raise BuildError(
                 "notebooks", f"{source.name} metadata.sv_assessment.reads: {error.args[0]}"
             ) from None
+        commentary = COMMENTARY_DIR / f"{name}.md"  # the analyst's text the chapter shows
+        depends["commentary"] = cache.file_sha256(commentary) if commentary.exists() else None
         key = cache.notebook_key(source, logical_parameters, depends, config.fingerprint(), code)
         step_dir = cache_dir / name
         previous = [cache.read_json(e / "entry.json") or {} for e in step_dir.glob("*/")]

@@ -100,7 +100,9 @@ def test_editing_a_chapters_commentary_reruns_that_chapter(project):
     finally:
         commentary.unlink(missing_ok=True)
     assert notebooks_ran(result) == {"05_districts"}
-    assert "Districts: a note from the analyst." in (result.published / "assessment.html").read_text()
+    assert (
+        "Districts: a note from the analyst." in (result.published / "assessment.html").read_text()
+    )
 
 
 def test_force_reruns_everything(project):

@@ -82,19 +82,30 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         raise _Fallback
     by_name = {target: source for source, target in mapping.items()}
     text_columns = {by_name[f.name] for f in fields if f.dtype == "string" and f.name in by_name}
-    # First read: Arrow parses clean dates, flags and numbers natively (only blank is missing);
-    # a column it does not type as expected is read again as text and parsed below.
-    table = _read(path, list(mapping), text_columns)
+    # First read, one pass with every column's type given: Arrow parses clean dates, flags and
+    # numbers with the same parsers its type inference would use (only blank is missing). If
+    # any value does not parse, read as before: infer types, and read again as text and parse
+    # below any column Arrow does not type as expected.
+    try:
+        types = _explicit_types(fields, by_name)
+        if set(types) | text_columns != set(mapping):
+            raise _Fallback  # a dtype with no explicit Arrow type here: infer as before
+        table = _read(path, list(mapping), text_columns, types)
+        typed_ok = set(types)
+    except _Fallback:
+        table = _read(path, list(mapping), text_columns)
+        typed_ok = {
+            by_name[f.name] for f in fields if f.name in by_name and _native(f, table, by_name)
+        }
+        retry = [c for c in mapping if c not in typed_ok and c not in text_columns]
+        if retry:
+            again = _read(path, retry, set(retry))
+            for column in retry:
+                table = table.set_column(
+                    table.schema.get_field_index(column), column, again.column(column)
+                )
     if table.num_rows == 0:  # a header with no rows is an error the reference reader explains
         raise _Fallback
-    typed_ok = {by_name[f.name] for f in fields if f.name in by_name and _native(f, table, by_name)}
-    retry = [c for c in mapping if c not in typed_ok and c not in text_columns]
-    if retry:
-        again = _read(path, retry, set(retry))
-        for column in retry:
-            table = table.set_column(
-                table.schema.get_field_index(column), column, again.column(column)
-            )
     rows = table.num_rows
     columns: dict[str, pd.Series] = {}
     for f in fields:
@@ -167,7 +178,24 @@ def _flag_words() -> tuple[list[str], list[str]]:
     return cases(ingest.TRUE_WORDS), cases(ingest.FALSE_WORDS)
 
 
-def _read(path: Path, columns: list[str], as_text: set[str]):
+def _explicit_types(fields, by_name: dict[str, str]) -> dict:
+    """The Arrow type each typed column has when ``_native`` accepts Arrow's own parse of it."""
+    import pyarrow as pa
+
+    types = {}
+    for f in fields:
+        if f.name not in by_name or f.dtype == "string":
+            continue
+        if f.dtype.startswith("datetime"):
+            types[by_name[f.name]] = pa.timestamp("s") if f.name.endswith("_at") else pa.date32()
+        elif f.dtype == "boolean":
+            types[by_name[f.name]] = pa.bool_()
+        elif f.dtype == "Int64":
+            types[by_name[f.name]] = pa.int64()
+    return types
+
+
+def _read(path: Path, columns: list[str], as_text: set[str], types: dict | None = None):
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -180,7 +208,7 @@ def _read(path: Path, columns: list[str], as_text: set[str]):
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=columns,
-                column_types={c: pa.string() for c in as_text},
+                column_types={**(types or {}), **{c: pa.string() for c in as_text}},
                 null_values=[""],
                 true_values=true_values,
                 false_values=false_values,

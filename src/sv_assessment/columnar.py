@@ -10,6 +10,7 @@ rows. So the fast path never changes what is accepted or what the errors say.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,24 @@ def read_input(path: Path, kind: str) -> pd.DataFrame:
     return ingest.read_input(path, kind) if frame is None else frame
 
 
+def _prefer_jemalloc() -> None:
+    """Arrow's jemalloc pool for this process, unless ARROW_DEFAULT_MEMORY_POOL says otherwise.
+
+    Measured on 10M offence rows (ingest, then the GX contracts on the arrow-backed strings):
+    the default mimalloc pool keeps far more freed memory mapped, peaking at about 4.4 GiB
+    against 3.7 GiB, and is no faster. Buffers already made keep the pool they came from."""
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return
+    if pa.default_memory_pool().backend_name != pool.backend_name:
+        pa.set_memory_pool(pool)
+
+
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])
@@ -69,6 +88,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
 
     if path.suffix.lower() != ".csv" or not path.is_file() or path.stat().st_size == 0:
         raise _Fallback
+    _prefer_jemalloc()
     try:
         header = _header(path)
     except (UnicodeDecodeError, csv.Error):
@@ -90,7 +110,9 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         types = _explicit_types(fields, by_name)
         if set(types) | text_columns != set(mapping):
             raise _Fallback  # a dtype with no explicit Arrow type here: infer as before
-        table = _read(path, list(mapping), text_columns, types)
+        # Text as large_string: what pandas' string dtype holds, so no copy to convert it.
+        types.update({c: pa.large_string() for c in text_columns})
+        table = _read(path, list(mapping), set(), types)
         typed_ok = set(types)
     except _Fallback:
         table = _read(path, list(mapping), text_columns)
@@ -113,6 +135,10 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             columns[f.name] = pd.Series(pd.NA, index=range(rows), dtype=f.dtype)
             continue
         source = by_name[f.name]
+        if f.dtype == "string":
+            columns[f.name] = _text_series(table.column(source))
+            table = table.drop_columns([source])  # free the raw text as we go
+            continue
         if source in typed_ok:
             columns[f.name] = _native_series(table.column(source), f.dtype)
             table = table.drop_columns([source])
@@ -159,9 +185,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
                 raise _Fallback
             values = pd.Series(pd.array(as_float, dtype="Float64")).astype("Int64")
         else:
-            values = pd.Series(
-                pc.if_else(blank, None, text).to_pandas(types_mapper=lambda _: pd.StringDtype())
-            ).astype(f.dtype)
+            values = _text_series(text).astype(f.dtype)
         columns[f.name] = values.reset_index(drop=True)
     frame = pd.DataFrame(columns)
     required = [f.name for f in fields if f.required]
@@ -169,6 +193,21 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         raise _Fallback
     frame["source_row"] = np.arange(2, rows + 2, dtype="int64")
     return frame
+
+
+def _text_series(column) -> pd.Series:
+    """A text column as the reference reader types it: trimmed, blank as missing. Trimming and
+    blanking each copy the column, so each is done only where some value needs it."""
+    import pyarrow.compute as pc
+
+    first = pc.utf8_slice_codeunits(column, 0, 1)
+    last = pc.utf8_slice_codeunits(column, -1)
+    if pc.any(pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last))).as_py():
+        column = pc.utf8_trim_whitespace(column)
+    blank = pc.equal(column, "")
+    if pc.any(blank).as_py():
+        column = pc.if_else(blank, None, column)
+    return pd.Series(column.to_pandas(types_mapper=lambda _: pd.StringDtype()))
 
 
 def _flag_words() -> tuple[list[str], list[str]]:

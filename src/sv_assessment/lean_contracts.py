@@ -8,7 +8,8 @@ three things make it cheap:
 2. Each group of expectations is validated on a frame of only the columns it names (GX's
    pandas engine filters the whole batch per metric, so every extra column costs a copy).
 3. GX's pandas engine fingerprints every batch under 1 GB by hashing all its values (a batch
-   marker only, unused by validation); that is switched off while these batches are made.
+   marker only, unused by validation) each time it fetches the batch, including inside
+   ``batch.validate``; that is switched off for the whole validation.
 4. Nullable integers are given to GX as floats (NaN for missing): GX compares ``Int64`` values
    one by one in Python but floats vectorised; nulls, bounds and sets behave the same.
 
@@ -19,6 +20,7 @@ mask here), that one expectation is re-validated by GX with ``COMPLETE`` to get 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -70,13 +72,17 @@ def failing_mask(frame: pd.DataFrame, kind: str, kwargs: dict[str, Any]) -> pd.S
     return None
 
 
-def _batch_without_fingerprint(definition, frame: pd.DataFrame):
+@contextlib.contextmanager
+def _no_fingerprint():
+    """No "pandas_data_fingerprint" batch marker while validating: GX's pandas engine hashes
+    every value of a batch under 1 GB each time the batch is fetched (``get_batch``, and again
+    inside ``batch.validate``), which costs seconds per group at scale and is unused here."""
     from great_expectations.execution_engine import pandas_execution_engine as engine
 
     threshold = engine.HASH_THRESHOLD
-    engine.HASH_THRESHOLD = 0  # no "pandas_data_fingerprint" batch marker: hashing costs seconds
+    engine.HASH_THRESHOLD = 0
     try:
-        return definition.get_batch(batch_parameters={"dataframe": frame})
+        yield
     finally:
         engine.HASH_THRESHOLD = threshold
 
@@ -97,6 +103,13 @@ def validate_input(
 ) -> ContractReport:
     """Run the kind's GX suite on a staged frame; outcomes and rows to set aside, as
     ``contracts.validate_input`` returns them."""
+    with _no_fingerprint():
+        return _validate_input(frame, kind, input_name, source, parameters)
+
+
+def _validate_input(
+    frame: pd.DataFrame, kind: str, input_name: str, source: str, parameters: dict[str, Any]
+) -> ContractReport:
     import great_expectations as gx
 
     suite = contracts.load_suite(kind)
@@ -109,7 +122,7 @@ def validate_input(
     results: dict[int, tuple[Any, pd.DataFrame]] = {}
     for columns, expectations in _groups(suite, list(frame.columns)).items():
         part = gx_frame[[c for c in columns if c in gx_frame.columns]]
-        batch = _batch_without_fingerprint(definition, part)
+        batch = definition.get_batch(batch_parameters={"dataframe": part})
         configs = []
         for index, expectation in expectations:
             config = expectation.configuration.to_domain_obj().configuration

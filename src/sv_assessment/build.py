@@ -361,7 +361,8 @@ def build(options: BuildOptions) -> BuildResult:
     logical = {
         "config_path": str(config.path),
         "assessment_year": config.assessment_year,
-        "static_images": "pdf" in options.formats,
+        # Chart images for the PDF are made at assembly, so one executed chapter serves both.
+        "static_images": False,
     }
     planned = plan_notebooks(
         names, options.notebooks_dir, cache_dir, manifest, logical, config, code

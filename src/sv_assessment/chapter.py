@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from sv_assessment import analysis, charts, disclosure, labels, staging
+from sv_assessment import analysis, charts, disclosure, labels, staging, static_images
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig, load_config
 
 COMMENTARY_DIR = PROJECT_ROOT / "report" / "commentary"
@@ -50,7 +50,9 @@ def _display(bundle: dict) -> None:
 
 
 def _png(fig: go.Figure) -> bytes:
-    """Static image via Kaleido, keeping one browser for the kernel's life (~0.3 s an image)."""
+    """Static image via Kaleido, keeping one browser for the kernel's life (~0.3 s an image).
+    Only for ``static_images=True`` in JupyterLab: the pipeline makes the PDF's images at
+    assembly, with one browser for the whole build (``static_images.add_static_images``)."""
     global _KALEIDO_STARTED
     import kaleido
 
@@ -58,7 +60,7 @@ def _png(fig: go.Figure) -> bytes:
         kaleido.start_sync_server(silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _KALEIDO_STARTED = True
-    return fig.to_image(format="png", width=900, height=500, scale=2)
+    return static_images.to_png(fig)
 
 
 def web_figure(fig: go.Figure) -> go.Figure:

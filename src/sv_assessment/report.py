@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from sv_assessment import static_images
 from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
 
 REPORT_DIR = PROJECT_ROOT / "report"
@@ -347,7 +348,10 @@ def render_builtin(
     formats: tuple[str, ...],
 ) -> Rendered:
     joined = project_dir / "assessment.ipynb"
-    nbformat.write(join_notebooks(project_dir, project), joined)
+    notebook = join_notebooks(project_dir, project)
+    if "pdf" in formats:
+        static_images.add_static_images(notebook)
+    nbformat.write(notebook, joined)
     metadata = report_metadata(config, dt.date.today())
     html = render_html(joined, out_dir / "assessment.html", metadata) if "html" in formats else None
     pdf = render_pdf(joined, out_dir / "assessment.pdf", metadata) if "pdf" in formats else None
@@ -360,6 +364,11 @@ def render_with_quarto(project_dir: Path, out_dir: Path, formats: tuple[str, ...
         raise AssemblyError(
             "--engine quarto was asked for, but no `quarto` executable is on the PATH"
         )
+    if "pdf" in formats:
+        for path in sorted((project_dir / "notebooks").rglob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            if static_images.add_static_images(notebook):
+                nbformat.write(notebook, path)
     for fmt in formats:
         target = "typst" if fmt == "pdf" else "html"
         result = subprocess.run(

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from sv_assessment.build import BuildOptions, build
-from sv_assessment.report import chapter_notebooks, load_project
+from sv_assessment.build import BuildOptions, build, chapter_notebooks
 from tests.conftest import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,7 @@ class BuiltAssessment:
     def chapter_outputs(self) -> list[dict]:
         """Every display output of the executed chapters, in report order."""
         outputs = []
-        for name in chapter_notebooks(load_project()):
+        for name in chapter_notebooks():
             notebook = nbformat.read(self.published / "notebooks" / f"{name}.ipynb", as_version=4)
             for cell in notebook.cells:
                 if cell.cell_type == "code":

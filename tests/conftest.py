@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sv_assessment.config import DEFAULT_CONFIG, AssessmentConfig, parse_config
+from sv_assessment.config import DEFAULT_CONFIG, AssessmentConfig, load_config, parse_config
+from sv_assessment.demo import generate_offences
 from sv_assessment.schema import AGE_BANDS
 
 DISTRICTS = [
@@ -151,3 +152,17 @@ def write_config(directory: Path, offences_per_year: int = 4000, **overrides) ->
 @pytest.fixture
 def small_config_path(tmp_path: Path) -> Path:
     return write_config(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def kent_config() -> AssessmentConfig:
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def demo_offences(kent_config: AssessmentConfig) -> pd.DataFrame:
+    """A small staged-like offence frame (three districts, five years) for contract tests."""
+    districts = [(d.code, d.name, d.population) for d in kent_config.districts[:3]]
+    frame = generate_offences(districts, 2020, 2024, 400, seed=7)
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame

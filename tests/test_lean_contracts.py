@@ -1,52 +1,41 @@
 """The lean GX validation gives the same report as the reference ``contracts.validate_input``."""
 
 import pandas as pd
-import pytest
 
 from sv_assessment import contracts, lean_contracts
-from sv_assessment.config import load_config
-from sv_assessment.demo import generate_offences
 
 
-@pytest.fixture(scope="module")
-def config():
-    return load_config()
-
-
-@pytest.fixture(scope="module")
-def offences(config):
-    districts = [(d.code, d.name, d.population) for d in config.districts[:3]]
-    frame = generate_offences(districts, 2020, 2024, 400, seed=7)
-    frame["source_row"] = range(2, len(frame) + 2)
-    return frame
-
-
-def both(frame, config):
-    args = ("police_offences", "offences", "offences.csv", contracts.contract_parameters(config))
+def both(frame, kent_config):
+    args = (
+        "police_offences",
+        "offences",
+        "offences.csv",
+        contracts.contract_parameters(kent_config),
+    )
     return contracts.validate_input(frame, *args), lean_contracts.validate_input(frame, *args)
 
 
-def broken_frames(offences):
-    district = offences.copy()
+def broken_frames(demo_offences):
+    district = demo_offences.copy()
     district.loc[3, "district_code"] = "E09000001"
-    duplicate = offences.copy()
+    duplicate = demo_offences.copy()
     duplicate.loc[1, "offence_id"] = duplicate.loc[0, "offence_id"]
-    age = offences.copy()
+    age = demo_offences.copy()
     age.loc[10, "victim_age"] = 150
     age.loc[11, "suspect_age"] = -1
-    future = offences.copy()
+    future = demo_offences.copy()
     future.loc[0, "recorded_date"] = pd.Timestamp("2099-01-01")
-    lsoa = offences.copy()
+    lsoa = demo_offences.copy()
     lsoa.loc[[4, 8], "lsoa_code"] = "X123"
     lsoa.loc[9, "victim_sex"] = "F"
-    flags = offences.copy()
+    flags = demo_offences.copy()
     flags.loc[[2, 7], "knife_flag"] = pd.NA
-    return [offences, district, duplicate, age, future, lsoa, flags]
+    return [demo_offences, district, duplicate, age, future, lsoa, flags]
 
 
-def test_same_outcomes_and_rows_set_aside(offences, config):
-    for frame in broken_frames(offences):
-        reference, lean = both(frame, config)
+def test_same_outcomes_and_rows_set_aside(demo_offences, kent_config):
+    for frame in broken_frames(demo_offences):
+        reference, lean = both(frame, kent_config)
 
         def order(report):
             return sorted(report.outcomes, key=lambda o: (o.expectation, o.column, o.severity))

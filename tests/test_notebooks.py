@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sv_assessment.report import chapter_notebooks, load_project
+from sv_assessment.build import chapter_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
@@ -42,7 +42,7 @@ def test_notebooks_hold_no_paths_or_file_io(path: Path):
 
 
 def test_every_chapter_in_the_quarto_project_exists():
-    for name in chapter_notebooks(load_project()):
+    for name in chapter_notebooks():
         assert (ROOT / "notebooks" / f"{name}.ipynb").exists()
 
 

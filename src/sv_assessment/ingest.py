@@ -117,16 +117,6 @@ class InputError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
-@dataclass(frozen=True)
-class StagedInput:
-    name: str
-    kind: str
-    source: Path
-    parquet: Path
-    sha256: str
-    rows_read: int
-
-
 HEADER_SEARCH_ROWS = 20  # the header is the first row, within these, naming every required column
 DELIMITERS = (",", ";")
 ENCODINGS = ("utf-8-sig", "cp1252")  # tried in this order, each strictly
@@ -644,12 +634,3 @@ def read_table(path: Path, kind: str, sheet: str | None = None) -> tuple[pd.Data
 
 def read_input(path: Path, kind: str, sheet: str | None = None) -> pd.DataFrame:
     return read_table(path, kind, sheet)[0]
-
-
-def stage_input(name: str, kind: str, source: Path, staged_dir: Path) -> StagedInput:
-    """Read one input and write it as typed Parquet; the source file is never written."""
-    frame = read_input(source, kind)
-    staged_dir.mkdir(parents=True, exist_ok=True)
-    target = staged_dir / f"{name}.parquet"
-    frame.to_parquet(target, index=False)
-    return StagedInput(name, kind, source, target, file_sha256(source), len(frame))

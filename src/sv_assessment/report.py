@@ -51,16 +51,6 @@ def load_project(report_dir: Path = REPORT_DIR, source: str = "partner") -> dict
     return yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
 
 
-def chapter_notebooks(project: dict) -> list[str]:
-    """Notebooks in report order, relative to notebooks/ and without the suffix, e.g.
-    ``02_data_quality`` or ``open_data/02_data_quality``."""
-    return [
-        Path(c).relative_to("notebooks").with_suffix("").as_posix()
-        for c in project["book"]["chapters"]
-        if c.endswith(".ipynb")
-    ]
-
-
 def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
     title = "Serious Violence Duty strategic needs assessment"
     return {
@@ -257,6 +247,24 @@ def _metadata_args(metadata: dict) -> list[str]:
     return args
 
 
+def _joined_notebook_to(joined: Path, writer: str, template: str) -> list[str]:
+    """Pandoc arguments both editions share: the joined notebook, every output kept for the
+    Lua filter to choose from, and the edition's template."""
+    return [
+        str(joined),
+        "--from",
+        READER,
+        "--ipynb-output=all",
+        "--to",
+        writer,
+        "--standalone",
+        "--template",
+        str(REPORT_DIR / "templates" / template),
+        "--lua-filter",
+        str(REPORT_DIR / "filters" / "select_outputs.lua"),
+    ]
+
+
 def render_html(joined: Path, target: Path, metadata: dict) -> Path:
     import plotly.offline
 
@@ -270,17 +278,7 @@ def render_html(joined: Path, target: Path, metadata: dict) -> Path:
     )
     _pandoc(
         [
-            str(joined),
-            "--from",
-            READER,
-            "--ipynb-output=all",
-            "--to",
-            "html5",
-            "--standalone",
-            "--template",
-            str(REPORT_DIR / "templates" / "assessment.html"),
-            "--lua-filter",
-            str(REPORT_DIR / "filters" / "select_outputs.lua"),
+            *_joined_notebook_to(joined, "html5", "assessment.html"),
             "--shift-heading-level-by=1",
             "--toc",
             "--toc-depth=3",
@@ -306,18 +304,8 @@ def render_pdf(joined: Path, target: Path, metadata: dict) -> Path:
     source = work / "assessment.typ"
     _pandoc(
         [
-            str(joined),
-            "--from",
-            READER,
-            "--ipynb-output=all",
-            "--to",
-            "typst",
+            *_joined_notebook_to(joined, "typst", "assessment.typ"),
             "--wrap=none",  # metadata strings (the PDF title) must not be broken across lines
-            "--standalone",
-            "--template",
-            str(REPORT_DIR / "templates" / "assessment.typ"),
-            "--lua-filter",
-            str(REPORT_DIR / "filters" / "select_outputs.lua"),
             "--extract-media",
             "media",
             *_metadata_args(metadata),

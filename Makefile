@@ -9,7 +9,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: assessment test setup system-deps lint notebooks-clean clean benchmark
+.PHONY: assessment test setup system-deps lint notebooks-clean clean benchmark backtest-update
 
 assessment: setup
 	$(PY) pipeline.py
@@ -41,6 +41,10 @@ system-deps:
 
 benchmark: setup
 	$(PY) benchmarks/run.py
+
+# Accept a deliberate change to the demo's published tables: rebuild the reviewed copy.
+backtest-update: setup
+	SV_BACKTEST_UPDATE=1 $(PY) -m pytest tests/backtest -q
 
 notebooks-clean: setup
 	$(VENV)/bin/nbstripout notebooks/*.ipynb notebooks/**/*.ipynb

@@ -60,7 +60,7 @@ def pipeline(out: Path, *extra: str) -> tuple[float, dict]:
 
 
 def cold_and_incremental(rows: list[tuple[str, str, str]]) -> None:
-    from sv_assessment import staging
+    from sv_assessment.build import staging
     from sv_assessment.config import load_config
 
     staging.ensure_demo_inputs(load_config())  # the demo CSVs exist before anything is timed
@@ -119,8 +119,7 @@ def edit_markdown_cell(path: Path) -> None:
 def sequential_baseline(target: Path) -> tuple[float, dict[str, float]]:
     """Each notebook by plain nbconvert, in report order, then the built-in assembly. The first
     notebook stages the inputs into the default work folder, as it does in JupyterLab."""
-    from sv_assessment import staging
-    from sv_assessment.build import chapter_notebooks
+    from sv_assessment.build import chapter_notebooks, staging
     from sv_assessment.config import load_config
 
     config = load_config()
@@ -172,8 +171,8 @@ def synthetic_csv(rows: int) -> Path:
     path = DATA_CACHE / f"offences_{rows}.csv"
     if path.exists():
         return path
-    from sv_assessment import demo
     from sv_assessment.config import load_config
+    from sv_assessment.demo import partner as demo
 
     config = load_config()
     districts = [(d.code, d.name, d.population) for d in config.districts]
@@ -192,18 +191,20 @@ def synthetic_csv(rows: int) -> Path:
 
 def ingest_child(csv_path: str) -> None:
     """In a fresh process: ingest + contracts + staged Parquet for one offences file."""
-    from sv_assessment import cache, columnar, contracts, lean_contracts
+    from sv_assessment.build import cache
     from sv_assessment.config import load_config
+    from sv_assessment.contracts import suites, validation
+    from sv_assessment.ingest import fast_csv
 
     start = time.perf_counter()
     config = load_config()
-    frame = columnar.read_input(Path(csv_path), "police_offences")
+    frame = fast_csv.read_input(Path(csv_path), "police_offences")
     read = time.perf_counter() - start
-    report = lean_contracts.validate_input(
-        frame, "police_offences", "offences", csv_path, contracts.contract_parameters(config)
+    report = validation.validate_input(
+        frame, "police_offences", "offences", csv_path, suites.contract_parameters(config)
     )
     checked = time.perf_counter() - start - read
-    used, aside = lean_contracts.split_quarantine(frame, report)
+    used, aside = validation.split_quarantine(frame, report)
     out = Path(tempfile.mkdtemp(prefix="sv_ingest_"))
     used.to_parquet(out / "offences.parquet", index=False)
     cache.column_fingerprints(out / "offences.parquet")

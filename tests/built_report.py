@@ -69,3 +69,11 @@ def built_assessment() -> BuiltAssessment:
         BuildOptions(config_path=config, outputs_dir=base / "outputs", work_dir=base / "work")
     )
     return BuiltAssessment(result.published)
+
+
+@functools.cache
+def built_demo():
+    """The demo assessment (Kent & Medway, fixed seed), built once per test session and shared
+    by the end-to-end checks and the backtest of its published tables."""
+    base = Path(tempfile.mkdtemp(prefix="sv-demo-"))
+    return build(BuildOptions(outputs_dir=base / "outputs", work_dir=base / "work"))

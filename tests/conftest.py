@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from sv_assessment.config import DEFAULT_CONFIG, AssessmentConfig, load_config, parse_config
-from sv_assessment.demo import generate_offences
+from sv_assessment.demo.partner import generate_offences
 from sv_assessment.schema import AGE_BANDS
 
 DISTRICTS = [
@@ -166,3 +166,14 @@ def demo_offences(kent_config: AssessmentConfig) -> pd.DataFrame:
     frame = generate_offences(districts, 2020, 2024, 400, seed=7)
     frame["source_row"] = range(2, len(frame) + 2)
     return frame
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/e2e and tests/browser carry their marker, so `-m "not e2e"` works
+    whether or not a module sets it itself."""
+    for item in items:
+        parts = item.path.parts
+        if "e2e" in parts or "backtest" in parts:
+            item.add_marker(pytest.mark.e2e)
+        if "browser" in parts:
+            item.add_marker(pytest.mark.browser)

@@ -1,4 +1,9 @@
-"""One YAML file per assessment, read once into a typed, immutable config."""
+"""One YAML file per assessment, read once into a typed, immutable config.
+
+``config_file`` holds the strict schema of the file as written; this module turns a valid file
+into the ``AssessmentConfig`` every stage is given (paths resolved, districts chosen, defaults
+filled in).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sv_assessment.config_file import (
+    ConfigError,
+    ConfigFile,
+    DemoFile,
+    read_config_file,
+    validate_document,
+)
+from sv_assessment.paths import DEFAULT_CONFIG, PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kent_medway.yml"
-
-
-class ConfigError(ValueError):
-    """The assessment config is missing, unreadable or inconsistent."""
+__all__ = ["ConfigError", "AssessmentConfig", "District", "load_config", "parse_config"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class InputSpec:
     path: Path
     kind: str
     optional: bool = False
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,13 @@ class AssessmentConfig:
     minimum_count: int
     inputs: dict[str, InputSpec]
     districts: tuple[District, ...]
-    demo: dict[str, Any] = field(default_factory=dict)
+    demo: DemoFile = field(default_factory=DemoFile)
     # Where the offences come from: "partner" (a police extract) or "police_uk" (the open
     # street-level files from data.police.uk, settings in ``police_uk``).
     source: str = "partner"
     police_uk: PoliceUkSettings | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The file as validated: the one record of what the config says (run record, cache keys).
+    document: ConfigFile | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_year(self) -> int:
@@ -97,13 +106,22 @@ class AssessmentConfig:
     def with_year(self, year: int | None) -> AssessmentConfig:
         if year is None or year == self.assessment_year:
             return self
-        raw = json.loads(json.dumps(self.raw))
-        raw["assessment"]["assessment_year"] = int(year)
-        return parse_config(raw, self.path)
+        document = self.document.model_copy(
+            update={
+                "assessment": self.document.assessment.model_copy(
+                    update={"assessment_year": int(year)}
+                )
+            }
+        )
+        return from_document(document, self.path)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the config says, as plain data (for the run record and for writing a copy)."""
+        return self.document.model_dump(mode="json", exclude_defaults=False)
 
     def fingerprint(self) -> str:
         """A stable hash of what the config says, for cache keys and the run record."""
-        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True).encode()).hexdigest()
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -127,80 +145,61 @@ class AssessmentConfig:
         return lookup
 
 
-def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
-    if key not in mapping:
-        raise ConfigError(f"config: '{where}' needs the key '{key}'")
-    return mapping[key]
-
-
 def parse_config(raw: dict[str, Any], path: Path) -> AssessmentConfig:
-    assessment = _require(raw, "assessment", "top level")
-    source = str(raw.get("source", "partner"))
-    if source not in SOURCES:
-        raise ConfigError(
-            f"config {path}: 'source' must be one of {', '.join(SOURCES)}, not {source!r}"
-        )
+    """A config from an already-read YAML mapping (``path`` names it in messages)."""
+    return from_document(validate_document(raw, path), path)
+
+
+def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
+    assessment = document.assessment
     # An open-data assessment has no local definition of serious violence to apply.
-    sv = (
-        (raw.get("serious_violence") or {})
-        if source == "police_uk"
-        else _require(raw, "serious_violence", "top level")
-    )
+    sv = document.serious_violence
     districts = tuple(
-        District(
-            str(_require(d, "code", "districts")),
-            str(_require(d, "name", "districts")),
-            int(_require(d, "population", "districts")),
-            tuple(str(a) for a in d.get("aliases", ())),
-        )
-        for d in _require(raw, "districts", "top level")
+        District(d.code, d.name, d.population, tuple(d.aliases)) for d in document.districts
     )
-    if source == "police_uk" and (raw.get("police_uk") or {}).get("districts"):
-        districts = _select_districts(districts, raw["police_uk"]["districts"], path)
-    if not districts:
-        raise ConfigError(f"config {path}: 'districts' is empty")
+    if document.source == "police_uk" and document.police_uk.districts:
+        districts = _select_districts(districts, list(document.police_uk.districts), path)
     codes = [d.code for d in districts]
     if len(set(codes)) != len(codes):
         raise ConfigError(f"config {path}: district codes repeat: {sorted(codes)}")
     inputs = {
         name: InputSpec(
             name=name,
-            path=(PROJECT_ROOT / spec["path"]).resolve(),
-            kind=str(_require(spec, "kind", f"inputs.{name}")),
-            optional=bool(spec.get("optional", False)),
+            path=(PROJECT_ROOT / spec.path).resolve(),
+            kind=spec.kind,
+            optional=spec.optional,
+            sheet=spec.sheet,
         )
-        for name, spec in _require(raw, "inputs", "top level").items()
+        for name, spec in document.inputs.items()
     }
-    police_uk = _police_uk_settings(raw, path) if source == "police_uk" else None
+    police_uk = _police_uk_settings(document) if document.source == "police_uk" else None
     if police_uk and not any(spec.kind == "police_uk_street" for spec in inputs.values()):
         raise ConfigError(
             f"config {path}: 'source: police_uk' needs an input of kind police_uk_street"
         )
     return AssessmentConfig(
         path=path,
-        area_name=str(_require(assessment, "area_name", "assessment")),
-        partnership=str(assessment.get("partnership", assessment["area_name"])),
-        assessment_year=int(_require(assessment, "assessment_year", "assessment")),
-        years_covered=int(assessment.get("years_covered", 5)),
-        synthetic_data=bool(assessment.get("synthetic_data", False)),
+        area_name=assessment.area_name,
+        partnership=assessment.partnership or assessment.area_name,
+        assessment_year=assessment.assessment_year,
+        years_covered=assessment.years_covered,
+        synthetic_data=assessment.synthetic_data,
         serious_violence=SeriousViolenceDefinition(
-            offence_groups=tuple(sv.get("offence_groups", ())),
-            include_knife_or_sharp_instrument=bool(
-                sv.get("include_knife_or_sharp_instrument", True)
-            ),
-            include_firearm=bool(sv.get("include_firearm", True)),
-            include_possession_of_weapons=bool(sv.get("include_possession_of_weapons", False)),
-            public_place_only=bool(sv.get("public_place_only", True)),
-            exclude_domestic_abuse=bool(sv.get("exclude_domestic_abuse", True)),
-            age_under=sv.get("age_under", 25),
+            offence_groups=tuple(sv.offence_groups) if sv else (),
+            include_knife_or_sharp_instrument=sv.include_knife_or_sharp_instrument if sv else True,
+            include_firearm=sv.include_firearm if sv else True,
+            include_possession_of_weapons=sv.include_possession_of_weapons if sv else False,
+            public_place_only=sv.public_place_only if sv else True,
+            exclude_domestic_abuse=sv.exclude_domestic_abuse if sv else True,
+            age_under=sv.age_under if sv else 25,
         ),
-        minimum_count=int(raw.get("disclosure", {}).get("minimum_count", 5)),
+        minimum_count=document.disclosure.minimum_count,
         inputs=inputs,
         districts=districts,
-        demo=dict(raw.get("demo") or {}),
-        source=source,
+        demo=document.demo,
+        source=document.source,
         police_uk=police_uk,
-        raw=raw,
+        document=document,
     )
 
 
@@ -219,12 +218,13 @@ def _select_districts(
     return tuple(d for d in districts if d.code in chosen)
 
 
-def _police_uk_settings(raw: dict[str, Any], path: Path) -> PoliceUkSettings:
-    settings = _require(raw, "police_uk", "top level (source: police_uk)")
-    force = str(_require(settings, "force", "police_uk")).strip().lower()
-    focus = tuple(settings.get("focus_crime_types") or POLICE_UK_FOCUS_CRIME_TYPES)
+def _police_uk_settings(document: ConfigFile) -> PoliceUkSettings:
+    settings = document.police_uk
+    force = settings.force.strip().lower()
     return PoliceUkSettings(
-        force=force, force_name=str(settings.get("force_name", force)), focus_crime_types=focus
+        force=force,
+        force_name=settings.force_name or force,
+        focus_crime_types=tuple(settings.focus_crime_types or POLICE_UK_FOCUS_CRIME_TYPES),
     )
 
 
@@ -233,12 +233,4 @@ def load_config(path: str | Path | None = None, year: int | None = None) -> Asse
     config_path = Path(path) if path else DEFAULT_CONFIG
     if not config_path.is_absolute():
         config_path = (PROJECT_ROOT / config_path).resolve()
-    if not config_path.is_file():
-        raise ConfigError(f"config file not found: {config_path}")
-    try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ConfigError(f"config {config_path} is not valid YAML: {error}") from error
-    if not isinstance(raw, dict):
-        raise ConfigError(f"config {config_path} must be a YAML mapping")
-    return parse_config(raw, config_path).with_year(year)
+    return from_document(read_config_file(config_path), config_path).with_year(year)

@@ -8,7 +8,8 @@ import subprocess
 from importlib import metadata
 
 from sv_assessment import __version__
-from sv_assessment.config import PROJECT_ROOT, AssessmentConfig
+from sv_assessment.config import AssessmentConfig
+from sv_assessment.paths import PROJECT_ROOT
 
 RECORDED_PACKAGES = (
     "pandas",
@@ -75,7 +76,7 @@ def run_record(
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "assessment": config.summary(),
         "config_sha256": config.fingerprint(),
-        "config": config.raw,
+        "config": config.as_dict(),
         "inputs": inputs,
         "rows_reconciled": reconciled,
         "code_version": code_version(),

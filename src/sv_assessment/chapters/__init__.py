@@ -1,1 +1,2 @@
-"""One module per report chapter: the tables, charts and sentences each notebook shows."""
+"""Chapters: the runtime every notebook uses (``runtime.Chapter``), the house style for charts
+and labels, and one module per chapter of the assessment (partner and open-data)."""

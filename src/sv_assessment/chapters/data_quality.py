@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import analysis
+from sv_assessment.analysis import definitions
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
 
@@ -26,7 +26,7 @@ def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
 
 def offence_completeness(offences: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in all_columns("police_offences") if c != "offence_id"]
-    return analysis.completeness(offences, columns)
+    return definitions.completeness(offences, columns)
 
 
 def contract_results(reports: list[dict]) -> pd.DataFrame:
@@ -59,12 +59,12 @@ def contract_headline(reports: list[dict]) -> str:
 
 
 def lag_table(offences: pd.DataFrame) -> pd.DataFrame:
-    return analysis.lag_summary(analysis.recording_lag_days(offences))
+    return definitions.lag_summary(definitions.recording_lag_days(offences))
 
 
 def ae_completeness(ae: pd.DataFrame | None) -> pd.DataFrame | None:
     """Completeness of the optional A&E input, or None when it was not provided."""
-    return None if ae is None else analysis.completeness(ae, all_columns("ae_attendances"))
+    return None if ae is None else definitions.completeness(ae, all_columns("ae_attendances"))
 
 
 def validity_checks(offences: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -130,7 +130,7 @@ def set_aside_reasons(quarantined: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def timeliness_sentence(offences: pd.DataFrame) -> str:
-    lags = analysis.recording_lag_days(offences)
+    lags = definitions.recording_lag_days(offences)
     if lags.empty:
         return "No offence has a date of occurrence, so timeliness cannot be measured."
     late = (lags > 30).mean() * 100

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import analysis, charts, measures
+from sv_assessment.analysis import definitions, measures
+from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
 
@@ -20,7 +21,7 @@ def district_table(
     )
     counts = serious.groupby(["district_code", "year"]).size().unstack(fill_value=0)
     counts = counts.reindex(index=config.district_codes, columns=[before, year], fill_value=0)
-    residents = analysis.population_by(population[population["year"] == year], ["district_code"])
+    residents = definitions.population_by(population[population["year"] == year], ["district_code"])
     frame = names.merge(residents, on="district_code", how="left")
     frame["offences"] = counts[year].to_numpy()
     frame["offences_previous_year"] = counts[before].to_numpy()
@@ -30,7 +31,7 @@ def district_table(
         * (frame["offences"] - frame["offences_previous_year"])
         / frame["offences_previous_year"].where(frame["offences_previous_year"] > 0)
     ).round(1)
-    earlier = analysis.population_by(population[population["year"] == before], ["district_code"])
+    earlier = definitions.population_by(population[population["year"] == before], ["district_code"])
     pop_before = frame["district_code"].map(earlier.set_index("district_code")["population"])
     frame["change_assessment"] = [
         measures.describe_change(measures.rate_ratio(int(c), p, int(b), q))

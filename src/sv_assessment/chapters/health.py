@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import charts
+from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
 SHARP = "Sharp object"

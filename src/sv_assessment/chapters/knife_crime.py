@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import analysis, charts, measures
+from sv_assessment.analysis import definitions, measures
+from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
 # Age groups for knife crime and the population bands that match them.
@@ -17,11 +18,11 @@ NOT_RECORDED = "Age not recorded"
 
 
 def knife_offences(offences: pd.DataFrame) -> pd.DataFrame:
-    return offences[analysis.knife_crime_mask(offences)]
+    return offences[definitions.knife_crime_mask(offences)]
 
 
 def monthly_with_rolling(knife: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
-    monthly = analysis.monthly_counts(knife, config.first_year, config.assessment_year)
+    monthly = definitions.monthly_counts(knife, config.first_year, config.assessment_year)
     frame = pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
     frame["rolling_12_month_total"] = measures.rolling_12_month_total(monthly).to_numpy()
     return frame
@@ -76,7 +77,9 @@ def _change_row(
 def _years_population(
     population: pd.DataFrame, now: int, before: int, bands: list[str] | None = None
 ) -> tuple[float, float]:
-    residents = analysis.population_by(population, ["year"], bands).set_index("year")["population"]
+    residents = definitions.population_by(population, ["year"], bands).set_index("year")[
+        "population"
+    ]
     return float(residents.get(now, 0)), float(residents.get(before, 0))
 
 
@@ -172,7 +175,7 @@ def age_group_trend(
     aged = by_age_group(knife)
     rows = []
     for group, bands in AGE_GROUP_BANDS.items():
-        residents = analysis.population_by(population, ["year"], bands).set_index("year")
+        residents = definitions.population_by(population, ["year"], bands).set_index("year")
         for year in config.years:
             count = int(((aged["age_group"] == group) & (aged["year"] == year)).sum())
             pop = float(residents["population"].get(year, float("nan")))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment import provenance, staging
+from sv_assessment import provenance
+from sv_assessment.catalog import StagedData
 from sv_assessment.config import AssessmentConfig
 
 
@@ -77,11 +78,12 @@ def input_periods(staged_dir: Path) -> dict[str, str]:
     """The dates each staged input covers, read from the staged files."""
     columns = {"offences": "recorded_date", "ae_attendances": "attendance_date"}
     periods = {}
+    staged = StagedData(staged_dir)
     for name, column in columns.items():
-        if staging.input_provided(staged_dir, name):
-            periods[name] = date_span(staging.read_staged(staged_dir, name, [column])[column])
-    if staging.input_provided(staged_dir, "population"):
-        years = staging.read_staged(staged_dir, "population", ["year"])["year"]
+        if staged.provided(name):
+            periods[name] = date_span(staged.read(name, [column])[column])
+    if staged.provided("population"):
+        years = staged.read("population", ["year"])["year"]
         periods["population"] = f"{int(years.min())} to {int(years.max())} (yearly)"
     return periods
 

@@ -11,28 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import charts, measures
-from sv_assessment.chapters import districts
+from sv_assessment.analysis import measures
+from sv_assessment.chapters import charts, districts
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
-DEMO_CONFIG = "config/kent_open_data.yml"  # what a chapter opened with no config_path builds
-
-
-def open_chapter(
-    config_path: str | None = None,
-    assessment_year: int | None = None,
-    staged_dir: str | None = None,
-    tables_dir: str | None = None,
-    static_images: bool = False,
-):
-    """``sv_assessment.chapter.open_chapter``, defaulting to the open-data demo config, so an
-    open-data notebook runs top to bottom in JupyterLab as it is."""
-    from sv_assessment.chapter import open_chapter as open_any
-
-    return open_any(
-        config_path or DEMO_CONFIG, assessment_year, staged_dir, tables_dir, static_images
-    )
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -79,121 +62,6 @@ def population(chapter) -> pd.DataFrame:
 
 def months_in(frame: pd.DataFrame, year: int) -> int:
     return int(frame.loc[frame["year"] == year, "period"].nunique())
-
-
-# Front matter and scope ------------------------------------------------------------------------
-def front_matter(config: AssessmentConfig) -> str:
-    settings = config.police_uk
-    types = ", ".join(t.lower() for t in settings.focus_crime_types)
-    synthetic = (
-        "\n\n::: {.synthetic}\n**This assessment was built from synthetic data** in the "
-        "data.police.uk format, made by a seeded generator for demonstration; it "
-        "describes no real person, place or event.\n:::\n"
-        if config.synthetic_data
-        else ""
-    )
-    return (
-        "# About this assessment\n\n"
-        f"This is a strategic needs assessment of violence for {config.area_name} and its "
-        f"{len(config.districts)} districts, {config.first_year} to {config.assessment_year}, "
-        f"built from **public data only**: the street-level crime files that {settings.force_name} "
-        "publishes on data.police.uk.\n\n"
-        f"It covers {types}, as the police publish them. The public files have no ages, no knife "
-        "or domestic-abuse flag, only the month of each crime and an approximate location, so the "
-        "local definition of serious violence used with partner data cannot be applied here; "
-        "*Scope: what public data can and cannot show* lists what is left out.\n\n"
-        f"All figures are aggregates. Counts from 1 to {config.minimum_count - 1} are suppressed "
-        f"and shown as [c]."
-        f"{synthetic}\n"
-    )
-
-
-def scope_table() -> pd.DataFrame:
-    rows = [
-        (
-            "Volume and trend of violence and sexual offences, possession of weapons, robbery",
-            "Yes",
-            "Monthly counts by crime type",
-        ),
-        (
-            "Rates per 1,000 residents by district, with confidence intervals",
-            "Yes",
-            "District from the LSOA of each crime",
-        ),
-        ("Hotspots by neighbourhood (LSOA)", "Yes", "LSOA of the anonymised map point"),
-        ("Outcomes", "Yes", "Latest outcome published for each crime"),
-        (
-            "Local definition of serious violence (e.g. under-25s, public place, "
-            "excluding domestic abuse)",
-            "No",
-            "No ages, no place type, no domestic-abuse flag",
-        ),
-        (
-            "Knife and sharp-instrument crime",
-            "No",
-            "No knife flag; possession of weapons is the nearest published type",
-        ),
-        (
-            "Homicide, attempted murder, violence with or without injury separately",
-            "No",
-            "Published as one type: violence and sexual offences",
-        ),
-        ("Victims and suspects by age and sex", "No", "No person-level fields are published"),
-        ("Day of week and time of day", "No", "Dates are published as months"),
-        (
-            "Exact locations, streets, premises",
-            "No",
-            "Locations are snapped to anonymised map points; street text is not used",
-        ),
-    ]
-    return pd.DataFrame(rows, columns=["analysis", "possible_from_public_data", "why"])
-
-
-# Data quality ----------------------------------------------------------------------------------
-def reader_table(info: dict) -> pd.DataFrame:
-    reader = info.get("reader", {})
-    rows = [
-        ("Monthly files read", reader.get("files")),
-        ("Records in the files", reader.get("rows_read")),
-        (
-            "Earlier copies of re-published crimes removed (latest kept)",
-            reader.get("republished_copies_removed"),
-        ),
-        (
-            "Records in LSOAs outside the assessment area removed",
-            reader.get("outside_area_removed"),
-        ),
-        ("Records kept", reader.get("rows_kept")),
-        (
-            "of which anti-social behaviour (no crime ID or outcome)",
-            reader.get("anti_social_behaviour_rows"),
-        ),
-        (
-            "of which with no published location (counted in area totals only)",
-            reader.get("rows_without_location"),
-        ),
-        ("Set aside by the data contract", info.get("rows_set_aside")),
-    ]
-    return pd.DataFrame(rows, columns=["step", "records"])
-
-
-def outside_area_table(info: dict) -> pd.DataFrame:
-    found = info.get("reader", {}).get("outside_area_districts", {})
-    return pd.DataFrame(list(found.items()), columns=["district_in_lsoa_name", "records_removed"])
-
-
-def completeness(frame: pd.DataFrame) -> pd.DataFrame:
-    crimes_only = frame[frame["crime_type"] != "Anti-social behaviour"]
-    columns = ["crime_id", "lsoa_code", "district_code", "last_outcome_category"]
-    filled = crimes_only[columns].notna().sum()
-    total = len(crimes_only)
-    return pd.DataFrame(
-        {
-            "field": columns,
-            "crimes_with_value": filled.to_numpy(),
-            "percent_complete": (100 * filled / max(total, 1)).round(1).to_numpy(),
-        }
-    )
 
 
 # Volume and trends -----------------------------------------------------------------------------
@@ -394,71 +262,3 @@ def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
         f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
     )
     return findings
-
-
-# Methods ---------------------------------------------------------------------------------------
-def source_table(config: AssessmentConfig, inputs: dict) -> pd.DataFrame:
-    info = inputs.get(input_name(config), {})
-    reader = info.get("reader", {})
-    months = reader.get("months", [])
-    rows = [
-        (
-            "Source",
-            f"data.police.uk street-level crime, {config.police_uk.force_name} "
-            "(Open Government Licence v3.0)",
-        ),
-        ("Files", f"{info.get('source', '')}: {reader.get('files', 0)} monthly files"),
-        ("Months", f"{months[0]} to {months[-1]}" if months else "none"),
-        ("SHA-256 of the files", info.get("sha256", "")),
-        ("Crime types in scope", ", ".join(config.police_uk.focus_crime_types)),
-        (
-            "Population",
-            "Population input for the assessment year"
-            if "population" in inputs and inputs["population"].get("provided")
-            else "Census 2021 usual residents (ONS TS001), from the config",
-        ),
-        ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
-    ]
-    return pd.DataFrame(rows, columns=["setting", "value"])
-
-
-METHODS = """\
-- **Reading the files.** Every monthly file `YYYY-MM/YYYY-MM-<force>-street.csv` of the force is
-  read as published. Coordinates, the street description (Location) and Context are dropped as
-  the files are read and are never stored or published.
-- **Re-published crimes.** A crime can appear again in a later month's file (for example with an
-  updated outcome). Each Crime ID is kept once, from the latest file; the earlier copies removed
-  are counted in the data-quality chapter.
-- **Districts.** The district is the LSOA name without its code (`Tonbridge and Malling 012C` →
-  Tonbridge and Malling), matched by the whole name to the configured districts. A force's
-  files include a few crimes in LSOAs of neighbouring areas; these are removed and counted.
-  Crimes with no published location stay in area-wide totals but not in district or LSOA
-  figures.
-- **Anti-social behaviour** incidents are published without a Crime ID or outcome; they are
-  shown in the crime-type tables for context and are not in scope.
-- **Rates** are crimes per 1,000 residents, with exact (Garwood) Poisson 95% intervals; districts
-  are compared with the area on a funnel plot with 95% and 99.8% limits. **Year-on-year
-  change** compares the same calendar months in both years, with an exact conditional rate
-  ratio; a change is called significant only where p < 0.05.
-- **Disclosure control**: counts from 1 to the threshold minus one are suppressed ([c]).
-"""
-
-LIMITATIONS = """\
-- **No ages, no knife flag, no domestic-abuse flag, no place type.** The partner-data
-  definition of serious violence (for example under-25s, public place, excluding domestic
-  abuse), knife and sharp-instrument crime, and victim and suspect profiles cannot be produced
-  from public data.
-- **Months, not dates.** Crimes are published by month only: no day of week, time of day or
-  recording lag can be shown.
-- **Approximate locations.** Each crime is snapped to the nearest of a fixed set of anonymised
-  map points, so a crime may be placed in a neighbouring LSOA; hotspots are indicative.
-- **Broad crime types.** Violence and sexual offences are one published type, from common
-  assault to homicide and including sexual offences; they cannot be split.
-- **LSOA vintages.** data.police.uk moved from 2011 to 2021 LSOAs, so a download spanning the
-  change can mix codes of both vintages. Codes are kept as published and no lookup is applied;
-  an LSOA whose boundary changed may appear under two codes.
-- **Outcomes change.** The last outcome is the latest published; recent crimes are more often
-  still under investigation.
-- **Published data lag and revision.** Forces publish about two months in arrears and can revise
-  earlier months; data.police.uk keeps about the latest three years.
-"""

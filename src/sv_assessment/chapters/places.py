@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from sv_assessment import measures
+from sv_assessment.analysis import measures
 from sv_assessment.config import AssessmentConfig
 
 TOP_FRACTIONS = (0.05, 0.10)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment import measures, report
-from sv_assessment.chapters import districts, knife_crime, violence_profile
+from sv_assessment.analysis import measures
+from sv_assessment.chapters import districts, front_matter, knife_crime, violence_profile
 from sv_assessment.config import AssessmentConfig
 
 SOURCE_NAMES = {
@@ -27,7 +27,7 @@ def scope_text(config: AssessmentConfig, inputs: dict[str, dict]) -> str:
         f"**Period:** {config.first_year} to {config.assessment_year}, calendar years by "
         f"date recorded; changes compare {config.assessment_year} with "
         f"{config.assessment_year - 1}.\n\n"
-        f"**Serious violence** here means {report.definition_text(config)}.\n\n"
+        f"**Serious violence** here means {front_matter.definition_text(config)}.\n\n"
         "**Data sources:**\n\n" + "\n".join(sources)
     )
 

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sv_assessment import analysis, charts, measures
+from sv_assessment.analysis import definitions, measures
+from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
 
@@ -14,8 +15,8 @@ def yearly_volume(
     serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
 ) -> pd.DataFrame:
     """Serious violence offences and the rate per 1,000 residents, each year of the window."""
-    counts = analysis.yearly_counts(serious, config.years)
-    residents = analysis.population_by(population, ["year"])
+    counts = definitions.yearly_counts(serious, config.years)
+    residents = definitions.population_by(population, ["year"])
     frame = counts.merge(residents, on="year", how="left")
     return measures.rates_with_ci(frame, "offences", "population").round(
         {"rate": 2, "rate_lower": 2, "rate_upper": 2}
@@ -67,7 +68,7 @@ def offence_mix(serious: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    monthly = analysis.monthly_counts(serious, config.first_year, config.assessment_year)
+    monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
     frame = pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
     peak = frame.loc[frame["offences"].idxmax()]
     by_calendar_month = monthly.groupby(monthly.index.month).mean()
@@ -87,7 +88,7 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
 
 
 def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
-    matrix = analysis.weekday_hour_matrix(serious[serious["year"] == year])
+    matrix = definitions.weekday_hour_matrix(serious[serious["year"] == year])
     day, hour = matrix.stack().idxmax()
     total = matrix.to_numpy().sum()
     evening = matrix[[*range(18, 24), *range(0, 4)]].to_numpy().sum()
@@ -112,7 +113,7 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     latest = serious[serious["year"] == year]
     rows = []
     for role in ("victim", "suspect"):
-        groups = analysis.age_group(latest[f"{role}_age"])
+        groups = definitions.age_group(latest[f"{role}_age"])
         sex = latest[f"{role}_sex"].fillna("Unknown")
         table = pd.crosstab(groups, sex).reindex(
             columns=["Female", "Male", "Unknown"], fill_value=0
@@ -134,7 +135,7 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
 def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     """Average offences in each calendar month over the window, and its index against the
     average month (100 = an average month)."""
-    monthly = analysis.monthly_counts(serious, config.first_year, config.assessment_year)
+    monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
     mean = monthly.groupby(monthly.index.month).mean()
     frame = pd.DataFrame(
         {
@@ -173,7 +174,9 @@ def public_place_split(
     offences: pd.DataFrame, definition: SeriousViolenceDefinition, year: int
 ) -> pd.DataFrame:
     """Offences meeting the definition in every respect except place: public against other."""
-    wider = analysis.serious_violence_mask(offences, replace(definition, public_place_only=False))
+    wider = definitions.serious_violence_mask(
+        offences, replace(definition, public_place_only=False)
+    )
     latest = offences[wider & (offences["year"] == year)]
     place = latest["public_place_flag"].map({True: "Public place", False: "Other place"})
     counts = (

@@ -1,0 +1,303 @@
+"""Orchestration: config → staged inputs and contracts → notebooks (Papermill) → report → publish.
+
+Incremental: every step is keyed by a content hash of what it depends on (see ``cache``), and a
+step whose key is unchanged reuses its result from the work folder's cache instead of running.
+A rebuild where nothing changed imports neither pandas, Great Expectations, Papermill nor
+Plotly, and leaves the published folder as it is.
+
+Everything that is published is first written into a fresh staging folder; only when every
+step has succeeded does it replace ``outputs/<year>/``, so a failed build leaves the last good
+assessment as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from sv_assessment.build import cache, code_keys
+from sv_assessment.build import publish as publishing
+from sv_assessment.build.notebooks import (
+    NotebookJob,
+    chapter_notebooks,
+    plan_notebooks,
+    run_notebooks,
+)
+from sv_assessment.catalog import StagedData, WorkFolder
+from sv_assessment.config import AssessmentConfig, load_config
+from sv_assessment.errors import BuildError
+from sv_assessment.paths import CONTRACTS_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, REPORT_DIR, WORK_ROOT
+
+log = logging.getLogger("sv_assessment")
+
+RAN, REUSED = "ran", "reused"
+
+
+@dataclass
+class BuildOptions:
+    config_path: Path | None = None
+    year: int | None = None
+    formats: tuple[str, ...] = ("html", "pdf")
+    engine: str = "builtin"
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    outputs_dir: Path = OUTPUTS_DIR
+    notebooks_dir: Path = NOTEBOOKS_DIR
+    work_dir: Path = WORK_ROOT  # staged inputs, the cache and the report project (not published)
+    force: bool = False  # re-run every step, whatever the cache holds
+
+
+@dataclass
+class BuildResult:
+    published: Path
+    timings: dict[str, float]
+    record: dict
+    steps: dict[str, str] = field(default_factory=dict)  # step -> "ran" or "reused"
+    publish_skipped: bool = False  # nothing changed: the published folder was left as it was
+
+    @property
+    def ran(self) -> list[str]:
+        return [s for s, how in self.steps.items() if how == RAN]
+
+    @property
+    def reused(self) -> list[str]:
+        return [s for s, how in self.steps.items() if how == REUSED]
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str):
+        timer = self
+
+        class _Step:
+            def __enter__(self):
+                log.info("▶ %s", name)
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.timings[name] = round(time.perf_counter() - self.start, 2)
+                if exc[0] is None:
+                    log.info("✔ %s (%.1f s)", name, timer.timings[name])
+
+        return _Step()
+
+
+# Steps ------------------------------------------------------------------------------------------
+def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[str, dict]:
+    previous = (previous or {}).get("raw", {})
+    missing = [s for s in config.inputs.values() if not s.path.exists() and not s.optional]
+    if missing and config.demo.generate_if_missing:
+        from sv_assessment.build import staging
+
+        staging.ensure_demo_inputs(config)
+    return {
+        name: cache.raw_fingerprint(spec.path, previous.get(name))
+        for name, spec in config.inputs.items()
+    }
+
+
+def stage(
+    config: AssessmentConfig, staged_dir: Path, force: bool
+) -> tuple[dict, dict, str]:
+    """Stage and validate the inputs unless their key is unchanged; returns the manifest, the
+    inputs summary and how the step went (``ran`` or ``reused``)."""
+    manifest_path = StagedData(staged_dir).manifest_file
+    previous = cache.read_json(manifest_path)
+    raw = raw_fingerprints(config, previous)
+    key = cache.stage_key(
+        config.fingerprint(), raw, CONTRACTS_DIR, code_keys.stage_code(), config.assessment_year
+    )
+    if not force and previous and previous.get("stage_key") == key:
+        if previous.get("raw") != raw:  # same contents, new mtimes: remember them
+            cache.write_json_atomic(manifest_path, {**previous, "raw": raw})
+        inputs = cache.read_json(StagedData(staged_dir).inputs_file)
+        if inputs is not None:
+            return previous, inputs, REUSED
+    manifest_path.unlink(missing_ok=True)  # a failed staging must not look current
+    staged = stage_or_fail(config, staged_dir)
+    manifest = cache.staged_manifest(staged_dir, key, raw)
+    cache.write_json_atomic(manifest_path, manifest)
+    return manifest, staged.inputs, RAN
+
+
+def assembly_key(
+    notebook_jobs: list[NotebookJob], options: BuildOptions, config: AssessmentConfig
+) -> str:
+    import datetime as dt
+
+    return cache.json_key(
+        {
+            "notebooks": [(j.name, j.key) for j in notebook_jobs],
+            "formats": sorted(options.formats),
+            "engine": options.engine,
+            "report": cache.tree_fingerprint(REPORT_DIR, "*"),
+            "config": config.fingerprint(),
+            "code": code_keys.render_code(),
+            "date": dt.date.today().isoformat(),  # the report is dated the day it is built
+        }
+    )
+
+
+def assemble(
+    entry: Path,
+    notebooks: Path,
+    work_dir: Path,
+    config: AssessmentConfig,
+    options: BuildOptions,
+) -> None:
+    """Render the report into a temporary folder, then rename it into the cache entry."""
+    from sv_assessment.rendering import pandoc, project, quarto
+
+    tmp = entry.parent / f".tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        project_dir = WorkFolder(work_dir).report_project_dir
+        shutil.rmtree(project_dir, ignore_errors=True)
+        written = project.write_project(project_dir, config, notebooks)
+        if options.engine == "quarto":
+            quarto.render_with_quarto(project_dir, tmp, options.formats)
+        else:
+            pandoc.render_builtin(project_dir, written, tmp, config, options.formats)
+        cache.write_json_atomic(tmp / "entry.json", {"formats": list(options.formats)})
+        shutil.rmtree(entry, ignore_errors=True)
+        tmp.rename(entry)
+    except project.AssemblyError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError("assemble", str(error)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy (never hard-link: a published file edited in place must not change the cache)."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    timer = _Timer()
+    steps: dict[str, str] = {}
+    config: AssessmentConfig = load_config(options.config_path, options.year)
+    log.info("config %s", json.dumps(config.summary()))
+    final_dir = options.outputs_dir / str(config.assessment_year)
+    publishing.prepare(
+        options.outputs_dir, final_dir
+    )  # restore, and clear killed builds' leftovers
+    work = WorkFolder.for_assessment(config.path.stem, config.assessment_year, options.work_dir)
+    work_dir = work.root
+    staged_dir = work.staged.directory
+    cache_dir = work.cache_dir
+
+    with timer.step("inputs and contracts"):
+        manifest, inputs, steps["inputs and contracts"] = stage(
+            config, staged_dir, options.force
+        )
+    names = chapter_notebooks(config.source)
+    logical = {
+        "config_path": str(config.path),
+        "assessment_year": config.assessment_year,
+        # Chart images for the PDF are made at assembly, so one executed chapter serves both.
+        "static_images": False,
+    }
+    planned = plan_notebooks(
+        names, options.notebooks_dir, cache_dir, manifest, logical, config
+    )
+    to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
+    for job in planned:
+        steps[f"notebook {job.name}"] = RAN if job in to_run else REUSED
+    with timer.step("notebooks"):
+        parameters = {**logical, "staged_dir": str(staged_dir)}
+        notebook_seconds = run_notebooks(to_run, parameters, options.jobs)
+    for job in planned:
+        cache.touch(job.entry)
+        cache.prune(job.entry.parent, keep=job.entry.name)
+
+    assembly = assembly_key(planned, options, config)
+    assembly_entry = cache_dir / "_assembly" / assembly[:32]
+    build_key = cache.json_key({"assembly": assembly, "stage": manifest["stage_key"]})
+    published = cache.read_json(final_dir / "run.json") or {}
+    with timer.step("assemble"):
+        if options.force or not cache.entry_complete(assembly_entry):
+            joined = work.chapters_dir
+            shutil.rmtree(joined, ignore_errors=True)
+            joined.mkdir(parents=True)
+            for job in planned:
+                target = joined / f"{job.name}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(job.entry / "notebook.ipynb", target)
+            assemble(assembly_entry, joined, work_dir, config, options)
+            steps["assemble"] = RAN
+        else:
+            steps["assemble"] = REUSED
+    cache.touch(assembly_entry)
+    cache.prune(assembly_entry.parent, keep=assembly_entry.name)
+
+    if (
+        not options.force
+        and all(how == REUSED for how in steps.values())
+        and published.get("build_key") == build_key
+    ):
+        steps["publish"] = "skipped"
+        log.info("nothing changed: %s is already this build, left as it was", final_dir)
+        return BuildResult(final_dir, timer.timings, published, steps, publish_skipped=True)
+
+    staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
+    try:
+        with timer.step("publish"):
+            from sv_assessment.contracts import quality_page
+            from sv_assessment import provenance
+
+            (staging_dir / "tables").mkdir(parents=True, exist_ok=True)
+            for job in planned:
+                target = staging_dir / "notebooks" / f"{job.name}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(job.entry / "notebook.ipynb", target)
+                _copy_tree(job.entry / "tables", staging_dir / "tables")
+            for item in assembly_entry.iterdir():
+                if item.name == "entry.json":
+                    continue
+                if item.is_dir():
+                    _copy_tree(item, staging_dir / item.name)
+                else:
+                    shutil.copy2(item, staging_dir / item.name)
+            quality_page.publish_data_quality(staged_dir, staging_dir / "data-quality", config)
+            record = provenance.run_record(
+                config, inputs, timer.timings, notebook_seconds, options.formats, options.engine
+            )
+            record["build_key"] = build_key
+            record["steps"] = steps | {"publish": RAN}
+            (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
+            publishing.publish(staging_dir, final_dir)
+    except BaseException:
+        shutil.rmtree(staging_dir, ignore_errors=True)
+        raise
+    steps["publish"] = RAN
+    log.info(
+        "published %s: %s",
+        final_dir,
+        ", ".join(p.name for p in sorted(final_dir.glob("assessment.*"))),
+    )
+    return BuildResult(final_dir, timer.timings, record, steps)
+
+
+def stage_or_fail(config: AssessmentConfig, staged_dir: Path):
+    from sv_assessment.build import staging
+    from sv_assessment.contracts.suites import ContractBreach
+    from sv_assessment.ingest.errors import InputError
+
+    try:
+        return staging.stage_inputs(config, staged_dir)
+    except InputError as error:
+        raise BuildError("inputs", str(error)) from None
+    except ContractBreach as error:
+        raise BuildError("contracts", str(error)) from None

@@ -1,0 +1,138 @@
+"""Inputs to staged Parquet: make the demo extract if asked, ingest, run the contracts, set aside.
+
+Staged files are what every notebook reads: ``<input>.parquet`` (rows used),
+``<input>.quarantine.parquet`` (rows set aside, with the reason) and ``contracts.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sv_assessment.ingest import fast_csv
+from sv_assessment.contracts import suites
+from sv_assessment.ingest import canonical
+from sv_assessment.contracts import validation
+from sv_assessment.build import cache
+from sv_assessment.catalog import StagedData, WorkFolder
+from sv_assessment.config import AssessmentConfig
+from sv_assessment.paths import relative_to_project
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StagingResult:
+    staged: StagedData
+    inputs: dict[str, dict] = field(default_factory=dict)
+    reports: list[suites.ContractReport] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.staged.directory
+
+
+def default_staged_dir(config: AssessmentConfig) -> Path:
+    return WorkFolder.for_assessment(config.path.stem, config.assessment_year).staged.directory
+
+
+def ensure_demo_inputs(config: AssessmentConfig) -> None:
+    """Write the seeded synthetic demo extract where the config expects it, if it is absent."""
+    if not config.demo.generate_if_missing:
+        return
+    missing = [spec for spec in config.inputs.values() if not spec.path.exists()]
+    for spec in [s for s in missing if s.kind == "police_uk_street"]:
+        from sv_assessment.demo import police_uk as demo_police_uk
+
+        log.info("making synthetic data.police.uk street files in %s", spec.path)
+        demo_police_uk.write_for_config(config, spec.path)
+    missing = [spec for spec in missing if spec.kind != "police_uk_street"]
+    if not missing:
+        return
+    from sv_assessment.demo import partner as demo
+
+    out_dir = missing[0].path.parent
+    log.info("making the synthetic demo inputs in %s", out_dir)
+    demo.write_demo_inputs(
+        out_dir,
+        [(d.code, d.name, d.population) for d in config.districts],
+        config.first_year,
+        config.assessment_year,
+        config.demo.offences_per_year,
+        config.demo.seed,
+    )
+
+
+def stage_inputs(
+    config: AssessmentConfig, staged_dir: Path | None = None, now: datetime | None = None
+) -> StagingResult:
+    """Ingest every configured input, validate it, and write the staged Parquet files.
+
+    Raises ``ingest.InputError`` for unreadable input and ``contracts.ContractBreach`` when a
+    critical expectation fails; nothing is written into the input folders.
+    """
+    staged_dir = staged_dir or default_staged_dir(config)
+    ensure_demo_inputs(config)
+    staged_dir.mkdir(parents=True, exist_ok=True)
+    parameters = suites.contract_parameters(config, now)
+    staged = StagingResult(StagedData(staged_dir))
+    failures: list[suites.ExpectationOutcome] = []
+    for spec in config.inputs.values():
+        if not spec.path.exists() and spec.optional:
+            staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
+            continue
+        frame, reader_summary = _read_input(config, spec)
+        report = validation.validate_input(
+            frame, spec.kind, spec.name, str(spec.path), parameters
+        )
+        staged.reports.append(report)
+        failures += report.critical_failures
+        used, set_aside = validation.split_quarantine(frame, report)
+        if len(used) + len(set_aside) != len(frame):  # nothing may be lost between the two
+            raise RuntimeError(
+                f"input '{spec.name}': {len(frame)} rows read but {len(used)} used and "
+                f"{len(set_aside)} set aside"
+            )
+        staged.staged.write(spec.name, used)
+        staged.staged.write(spec.name + ".quarantine", set_aside)
+        staged.inputs[spec.name] = {
+            "provided": True,
+            "kind": spec.kind,
+            "source": relative_to_project(spec.path),
+            "sha256": cache.file_sha256(spec.path),
+            "bytes": spec.path.stat().st_size,
+            **reader_summary,
+            "rows_read": len(frame),
+            "rows_used": len(used),
+            "rows_set_aside": len(set_aside),
+            "set_aside_by_reason": report.set_aside_counts(),
+        }
+    staged.staged.contracts_file.write_text(
+        json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str)
+    )
+    staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
+    if failures:
+        raise suites.ContractBreach(failures)
+    return staged
+
+
+def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
+    """The input as its canonical frame, and what its reader reports (if anything)."""
+    if spec.kind == "police_uk_street":
+        from sv_assessment.ingest import police_uk
+
+        force = config.police_uk.force if config.police_uk else None
+        read = police_uk.read_street_files(spec.path, config.districts, force)
+        return read.frame, {"reader": read.summary}
+    sheet = spec.sheet
+    if sheet is None:
+        fast = fast_csv.read_clean_csv(spec.path, spec.kind)
+        if fast is not None:
+            return fast, fast_csv.CLEAN_CSV
+    frame, raw = canonical.read_table(spec.path, spec.kind, sheet)
+    return frame, raw.describe()

@@ -1,0 +1,123 @@
+"""Matching an input's headers to the canonical fields: case-, space- and punctuation-insensitive,
+through a list of header variants seen in partner exports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sv_assessment.ingest.errors import InputError
+from sv_assessment.schema import SCHEMAS, Field
+
+HEADER_SEARCH_ROWS = 20  # the header is the first row, within these, naming every required column
+
+# Header variants seen in partner exports, matched after lower-casing and squashing spaces,
+# hyphens and underscores. Extend here when a partner renames a column.
+COLUMN_ALIASES: dict[str, str] = {
+    "crimeid": "offence_id",
+    "crimereference": "offence_id",
+    "crimeref": "offence_id",
+    "offenceid": "offence_id",
+    "urn": "offence_id",
+    "datereported": "recorded_date",
+    "recordeddate": "recorded_date",
+    "daterecorded": "recorded_date",
+    "occurredat": "occurred_at",
+    "occurrencedatetime": "occurred_at",
+    "datetimeofoffence": "occurred_at",
+    "hocode": "offence_code",
+    "homeofficecode": "offence_code",
+    "offencecode": "offence_code",
+    "hooffencecode": "offence_code",
+    "offencedescription": "offence_description",
+    "hodescription": "offence_description",
+    "offencegroup": "offence_group",
+    "knife": "knife_flag",
+    "knifeflag": "knife_flag",
+    "knifeorsharpinstrument": "knife_flag",
+    "firearm": "firearm_flag",
+    "firearmflag": "firearm_flag",
+    "domesticabuse": "domestic_abuse_flag",
+    "domesticabuseflag": "domestic_abuse_flag",
+    "daflag": "domestic_abuse_flag",
+    "publicplace": "public_place_flag",
+    "publicplaceflag": "public_place_flag",
+    "districtcode": "district_code",
+    "ladcode": "district_code",
+    "lad22cd": "district_code",
+    "localauthoritycode": "district_code",
+    "districtname": "district_name",
+    "district": "district_name",
+    "ladname": "district_name",
+    "lad22nm": "district_name",
+    "lsoacode": "lsoa_code",
+    "lsoa21cd": "lsoa_code",
+    "lsoa": "lsoa_code",
+    "victimage": "victim_age",
+    "victimsex": "victim_sex",
+    "suspectage": "suspect_age",
+    "suspectsex": "suspect_sex",
+    "offenderage": "suspect_age",
+    "offendersex": "suspect_sex",
+    "agegroup": "age_band",
+    "ageband": "age_band",
+    "attendancedate": "attendance_date",
+    "arrivaldate": "attendance_date",
+    "injurymechanism": "mechanism",
+    "mechanism": "mechanism",
+}
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[\s_\-./()]+", "", str(name).strip().lstrip("\ufeff").lower())
+
+
+def _column_targets(columns: list[str], fields: tuple[Field, ...]) -> dict[str, list[str]]:
+    """Canonical name -> the raw headers that name it (more than one is ambiguous)."""
+    wanted = {normalise_header(f.name): f.name for f in fields}
+    targets: dict[str, list[str]] = {}
+    for column in columns:
+        key = normalise_header(column)
+        target = wanted.get(key) or COLUMN_ALIASES.get(key)
+        if target in wanted.values():
+            targets.setdefault(target, []).append(column)
+    return targets
+
+
+def canonical_column_names(columns: list[str], fields: tuple[Field, ...]) -> dict[str, str]:
+    """Map raw headers to canonical names, case- and space-insensitively, via the alias map."""
+    return {raw[0]: target for target, raw in _column_targets(columns, fields).items()}
+
+
+def names_every_required(cells: list[str], fields: tuple[Field, ...]) -> bool:
+    targets = _column_targets(cells, fields)
+    return all(f.name in targets for f in fields if f.required)
+
+
+def check_unambiguous(columns: list[str], fields: tuple[Field, ...], path: Path, sheet=None):
+    for target, raw in _column_targets(columns, fields).items():
+        if len(raw) > 1:
+            raise InputError(
+                path,
+                f"more than one column could be '{target}': "
+                f"{', '.join(repr(c) for c in raw)}; rename or remove all but one",
+                target,
+                sheet=sheet,
+            )
+
+
+def missing_columns_error(path: Path, cells: list[str], kind: str, sheet=None) -> InputError:
+    fields = SCHEMAS[kind]
+    targets = _column_targets(cells, fields)
+    missing = [f.name for f in fields if f.required and f.name not in targets]
+    found = ", ".join(repr(c) for c in cells if str(c).strip()) or "nothing"
+    return InputError(
+        path,
+        f"required column missing: no header row within the first {HEADER_SEARCH_ROWS} rows "
+        f"names every required column (the first row found: {found[:400]})",
+        ", ".join(missing),
+        sheet=sheet,
+    )

@@ -1,0 +1,33 @@
+"""What a notebook calls first: ``open_chapter`` gives it the chapter's context.
+
+An entry point like ``cli``: it sits above the build, so that a notebook opened in JupyterLab
+with its default parameters can stage the inputs it needs, while the chapter modules below it
+never reach up into the build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sv_assessment.build import staging
+from sv_assessment.catalog import StagedData, WorkFolder
+from sv_assessment.chapters.runtime import Chapter
+from sv_assessment.config import load_config
+
+
+def open_chapter(
+    config_path: str | None = None,
+    assessment_year: int | None = None,
+    staged_dir: str | None = None,
+    tables_dir: str | None = None,
+    static_images: bool = False,
+) -> Chapter:
+    """The chapter's context. With no arguments it uses the demo config and, if the inputs are
+    not staged yet, stages them, so a notebook runs top to bottom in JupyterLab as it is."""
+    config = load_config(config_path, assessment_year)
+    work = WorkFolder.for_assessment(config.path.stem, config.assessment_year)
+    staged = StagedData(Path(staged_dir)) if staged_dir else work.staged
+    if not staged.is_staged():
+        staging.stage_inputs(config, staged.directory)
+    tables = Path(tables_dir) if tables_dir else work.interactive_tables_dir
+    return Chapter(config, staged.directory, tables, static_images)

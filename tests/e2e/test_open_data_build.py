@@ -1,0 +1,182 @@
+"""End to end: an open-data assessment from data.police.uk street files, through the real pipeline,
+with the published tables checked against a count of the files made with the csv module."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sv_assessment.build import BuildOptions, build
+from sv_assessment.demo import police_uk as demo_police_uk
+
+DISTRICTS = [
+    ("E07000105", "Ashford", 132700),
+    ("E07000115", "Tonbridge and Malling", 132200),
+    ("E07000116", "Tunbridge Wells", 115300),
+    ("E07000112", "Folkestone and Hythe", 109800),
+]
+NEIGHBOURS = ("Wealden", "Tunbridge")  # "Tunbridge" is a prefix of a district, not a district
+MONTHS = demo_police_uk.months_between("2023-09", "2024-04")
+YEAR = 2024
+FOCUS = ("Violence and sexual offences", "Possession of weapons", "Robbery")
+NO_LOCATION = "Location not published"
+
+
+def independent_count(root: Path) -> tuple[Counter, Counter]:
+    """(district, crime type) counts for YEAR and (crime type, year) counts, from the raw files:
+    the latest copy of each Crime ID, districts from the LSOA name, neighbours left out."""
+    names = {name for _, name, _ in DISTRICTS}
+    latest: dict[str, dict] = {}
+    no_id: list[dict] = []
+    for path in sorted(root.glob("*/*-kent-street.csv")):  # oldest month first
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row["Crime ID"]:
+                    latest[row["Crime ID"]] = row
+                else:
+                    no_id.append(row)
+    by_district: Counter = Counter()
+    by_year: Counter = Counter()
+    for row in [*latest.values(), *no_id]:
+        lsoa = row["LSOA name"]
+        district = " ".join(lsoa.split(" ")[:-1]) if lsoa else NO_LOCATION
+        if district != NO_LOCATION and district not in names:
+            continue
+        year = int(row["Month"][:4])
+        by_year[(row["Crime type"], year)] += 1
+        if year == YEAR:
+            by_district[(district, row["Crime type"])] += 1
+    return by_district, by_year
+
+
+# Column names used below; published headers may be in plain English ("Crime type").
+KEYS = {
+    "district",
+    "crime_type",
+    "crimes",
+    "step",
+    "records",
+    "district_in_lsoa_name",
+    *(f"records_{y}" for y in (YEAR - 1, YEAR)),
+}
+
+
+def _key(header: str) -> str:
+    snake = header.lower().replace(" ", "_")
+    return snake if snake in KEYS else header
+
+
+def published(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [{_key(k): v for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def check(cell: str, expected: int) -> None:
+    if cell == "[c]":
+        assert 1 <= expected <= 4
+    else:
+        assert int(cell.replace(",", "")) == expected
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("open_data")
+    data = root / "data" / "police_uk" / "kent"
+    demo_police_uk.write_street_files(
+        data,
+        DISTRICTS,
+        "kent",
+        "Kent Police",
+        MONTHS,
+        seed=11,
+        crimes_per_1000_per_month=3.0,
+        neighbours=NEIGHBOURS,
+    )
+    config = {
+        "source": "police_uk",
+        "assessment": {
+            "area_name": "Test area",
+            "partnership": "Test partnership",
+            "assessment_year": YEAR,
+            "years_covered": 2,
+            "synthetic_data": True,
+        },
+        "police_uk": {"force": "kent", "force_name": "Kent Police"},
+        "disclosure": {"minimum_count": 5},
+        "inputs": {"crimes": {"path": str(data), "kind": "police_uk_street"}},
+        "districts": [{"code": c, "name": n, "population": p} for c, n, p in DISTRICTS],
+    }
+    config_path = root / "test_open_data_e2e.yml"
+    config_path.write_text(yaml.safe_dump(config))
+    result = build(
+        BuildOptions(
+            config_path=config_path, formats=("html",), outputs_dir=root / "outputs", jobs=4
+        )
+    )
+    return result.published, data
+
+
+def test_district_by_crime_type_matches_the_files(built: tuple[Path, Path]) -> None:
+    published_dir, data = built
+    by_district, _ = independent_count(data)
+    rows = published(published_dir / "tables" / "od_district_crime_types.csv")
+    assert [r["district"] for r in rows] == [n for _, n, _ in DISTRICTS] + [NO_LOCATION]
+    checked = 0
+    for row in rows:
+        for crime_type, cell in row.items():
+            if crime_type != "district":
+                check(cell, by_district[(row["district"], crime_type)])
+                checked += cell != "[c]"
+    assert checked > 40
+    assert sum(by_district.values()) > 1000
+
+
+def test_crime_types_by_year_match_the_files(built: tuple[Path, Path]) -> None:
+    published_dir, data = built
+    _, by_year = independent_count(data)
+    rows = published(published_dir / "tables" / "od_crime_types.csv")
+    assert [r["crime_type"] for r in rows[:3]] == list(FOCUS)
+    for row in rows:
+        for year in (YEAR - 1, YEAR):
+            check(row[f"records_{year}"], by_year[(row["crime_type"], year)])
+
+
+def test_district_rates_count_the_focus_crime_types(built: tuple[Path, Path]) -> None:
+    published_dir, data = built
+    by_district, _ = independent_count(data)
+    rows = published(published_dir / "tables" / "od_district_rates.csv")
+    assert {r["district"] for r in rows} == {n for _, n, _ in DISTRICTS}
+    for row in rows:
+        for crime_type in FOCUS:
+            check(row[crime_type], by_district[(row["district"], crime_type)])
+        check(row["crimes"], sum(by_district[(row["district"], t)] for t in FOCUS))
+
+
+def test_report_states_scope_and_publishes_no_locations(built: tuple[Path, Path]) -> None:
+    published_dir, _ = built
+    html = (published_dir / "assessment.html").read_text(encoding="utf-8")
+    words = " ".join(html.split())  # Pandoc wraps lines
+    for phrase in (
+        "public data only",
+        "No ages, no knife flag, no domestic-abuse flag",
+        "Months, not dates",
+        "anonymised map points",
+        "LSOA vintages",
+        "Neighbourhood hotspots",
+        "Outcomes",
+    ):
+        assert phrase in words
+    outputs = [html] + [p.read_text(encoding="utf-8") for p in published_dir.rglob("*.csv")]
+    for text in outputs:
+        assert "On or near" not in text and "Longitude" not in text
+    reader = {
+        r["step"]: r["records"] for r in published(published_dir / "tables" / "od_dq_reader.csv")
+    }
+    removed = reader["Earlier copies of re-published crimes removed (latest kept)"]
+    assert int(removed.replace(",", "")) > 0
+    outside = published(published_dir / "tables" / "od_dq_outside_area.csv")
+    assert {r["district_in_lsoa_name"] for r in outside} == set(NEIGHBOURS)

@@ -1,0 +1,193 @@
+"""Chapter functions checked against independent computation on small frames."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sv_assessment.analysis import definitions, disclosure, measures
+from sv_assessment.chapters import districts, knife_crime, places, summary, violence_profile
+from sv_assessment.config import AssessmentConfig
+from tests.conftest import DISTRICTS, make_offences, make_population
+
+COUNTS = {
+    ("E0000001", 2023): 120,
+    ("E0000001", 2024): 130,
+    ("E0000002", 2023): 90,
+    ("E0000002", 2024): 95,
+    ("E0000003", 2023): 3,
+    ("E0000003", 2024): 40,
+}
+
+
+def _serious(config: AssessmentConfig, counts: dict = COUNTS) -> pd.DataFrame:
+    offences = definitions.with_calendar(make_offences(counts))
+    return offences[definitions.serious_violence_mask(offences, config.serious_violence)]
+
+
+def test_district_rates_and_exact_intervals(config: AssessmentConfig) -> None:
+    table = districts.district_table(_serious(config), make_population(config.years), config)
+    for row in table.itertuples():
+        pop = dict((c, p) for c, _, p in DISTRICTS)[row.district_code]
+        count = COUNTS[(row.district_code, 2024)]
+        assert row.offences == count
+        assert row.rate == pytest.approx(round(1000 * count / pop, 2))
+        # Garwood limits straight from the chi-squared distribution.
+        lower = stats.chi2.ppf(0.025, 2 * count) / 2 * 1000 / pop
+        upper = stats.chi2.ppf(0.975, 2 * count + 2) / 2 * 1000 / pop
+        assert row.rate_lower == pytest.approx(round(lower, 2))
+        assert row.rate_upper == pytest.approx(round(upper, 2))
+    assert table["rank"].tolist() == sorted(table["rank"])
+    assert table.iloc[0]["rate"] == table["rate"].max()
+
+
+def test_district_funnel_flag_matches_independent_poisson_limits(config: AssessmentConfig) -> None:
+    table = districts.district_table(_serious(config), make_population(config.years), config)
+    area = table["offences"].sum() / table["population"].sum()
+    for row in table.itertuples():
+        expected = area * row.population
+        upper95 = stats.poisson.ppf(0.975, expected)
+        lower95 = stats.poisson.ppf(0.025, expected)
+        if row.offences > upper95:
+            assert row.compared_with_area.startswith("above")
+        elif row.offences < lower95:
+            assert row.compared_with_area.startswith("below")
+        elif lower95 < row.offences < upper95 - 1:
+            assert row.compared_with_area == "within limits"
+
+
+def test_funnel_limits_bracket_poisson_quantiles() -> None:
+    pops = np.array([10_000, 50_000, 200_000])
+    limits = measures.funnel_limits(2.0, pops)
+    for pop, upper in zip(pops, limits["upper_95"], strict=True):
+        mu = 2.0 * pop / 1000
+        q = stats.poisson.ppf(0.975, mu)
+        assert (q - 1) / pop * 1000 <= upper <= q / pop * 1000 + 1e-12
+
+
+def _exact_ratio_ci(a: int, pop_a: float, b: int, pop_b: float) -> tuple[float, float]:
+    ci = stats.binomtest(a, a + b).proportion_ci(0.95, method="exact")
+    return (ci.low / (1 - ci.low) * pop_b / pop_a, ci.high / (1 - ci.high) * pop_b / pop_a)
+
+
+def test_knife_age_groups_use_matching_population_bands(config: AssessmentConfig) -> None:
+    knife = knife_crime.knife_offences(definitions.with_calendar(make_offences(COUNTS)))
+    population = make_population(config.years)
+    table = knife_crime.age_group_change(knife, population, config).set_index("group")
+    aged = knife_crime.by_age_group(knife)
+    for group, bands in knife_crime.AGE_GROUP_BANDS.items():
+        pop = population[(population["year"] == 2024) & population["age_band"].isin(bands)]
+        residents = float(pop["population"].sum())
+        count = int(((aged["age_group"] == group) & (aged["year"] == 2024)).sum())
+        before = int(((aged["age_group"] == group) & (aged["year"] == 2023)).sum())
+        assert table.loc[group, "offences_2024"] == count
+        assert table.loc[group, "rate_2024"] == pytest.approx(round(1000 * count / residents, 2))
+        low, high = _exact_ratio_ci(count, residents, before, residents)
+        assert table.loc[group, "ratio_lower"] == pytest.approx(round(low, 2))
+        assert table.loc[group, "ratio_upper"] == pytest.approx(round(high, 2))
+    assert table.loc[knife_crime.NOT_RECORDED, "rate_2024"] == "n/a"
+    assert table["offences_2024"].sum() == int((knife["year"] == 2024).sum())
+
+
+def test_knife_district_change_counts(config: AssessmentConfig) -> None:
+    knife = knife_crime.knife_offences(definitions.with_calendar(make_offences(COUNTS)))
+    table = knife_crime.district_change(knife, make_population(config.years), config)
+    assert table["offences_2024"].sum() == int((knife["year"] == 2024).sum())
+    assert set(table["district"]) == {n for _, n, _ in DISTRICTS}
+
+
+def test_concentration_share_against_manual_sort(config: AssessmentConfig) -> None:
+    counts = places.lsoa_year_counts(_serious(config), config)
+    table = places.concentration_table(counts, 2024)
+    latest = counts[counts["year"] == 2024]["offences"].sort_values(ascending=False)
+    n = len(latest)
+    for fraction, share in zip(places.TOP_FRACTIONS, table["percent_of_offences"], strict=True):
+        k = math.ceil(fraction * n)
+        assert share == pytest.approx(round(100 * latest.iloc[:k].sum() / latest.sum(), 1))
+    assert table["lsoas"].tolist() == [math.ceil(f * n) for f in places.TOP_FRACTIONS]
+
+
+def test_persistent_hotspots_are_top_every_year(config: AssessmentConfig) -> None:
+    counts = places.lsoa_year_counts(_serious(config), config)
+    persistent = places.persistent_hotspots(counts, config)
+    for lsoa in persistent["lsoa_code"]:
+        for year in config.years:
+            one = counts[counts["year"] == year].sort_values(
+                ["offences", "lsoa_code"], ascending=[False, True]
+            )
+            top = one.head(math.ceil(0.1 * len(one)))["lsoa_code"]
+            assert lsoa in set(top)
+
+
+def test_top_lsoas_table_published_safely(config: AssessmentConfig) -> None:
+    counts = places.lsoa_year_counts(_serious(config), config)
+    top = places.top_lsoas(counts, config, n=30)
+    assert top["offences_2024"].is_monotonic_decreasing
+    safe = disclosure.suppress_table(top, ["offences_2023", "offences_2024"], 5)
+    assert disclosure.is_safe(safe, ["offences_2023", "offences_2024"], 5)
+
+
+def test_who_table_suppression_leaves_nothing_recoverable(config: AssessmentConfig) -> None:
+    table = violence_profile.who_table(_serious(config, {("E0000003", 2024): 23}), 2024)
+    body = ["Female", "Male", "Unknown"]
+    out = disclosure.suppress_table(table, [*body, "Total"], 5, row_total_column="Total")
+    assert disclosure.is_safe(out, [*body, "Total"], 5)
+    for _, row in out.iterrows():
+        hidden = row[[*body, "Total"]].isna().sum()
+        assert hidden != 1, "a single hidden cell in a row could be worked out from the total"
+
+
+def test_young_people_shares_against_direct_count(config: AssessmentConfig) -> None:
+    serious = _serious(config)
+    shares = violence_profile.young_people_shares(serious, 2024).set_index(["role", "age"])
+    latest = serious[serious["year"] == 2024]
+    ages = latest["suspect_age"].dropna()
+    assert shares.loc[("Suspects", "Under 18"), "people"] == int((ages < 18).sum())
+    assert shares.loc[("Suspects", "Under 25"), "percent"] == pytest.approx(
+        round(100 * (ages < 25).mean(), 1)
+    )
+
+
+def _findings(config: AssessmentConfig, counts: dict) -> list[str]:
+    offences = definitions.with_calendar(make_offences(counts))
+    serious = offences[definitions.serious_violence_mask(offences, config.serious_violence)]
+    return summary.key_findings(offences, serious, make_population(config.years), config)
+
+
+def test_sharp_district_rise_called_significant_and_wobble_not(config: AssessmentConfig) -> None:
+    counts = {
+        ("E0000001", 2023): 100,
+        ("E0000001", 2024): 200,  # a sharp rise
+        ("E0000002", 2023): 150,
+        ("E0000002", 2024): 158,  # a small wobble
+        ("E0000003", 2023): 60,
+        ("E0000003", 2024): 57,
+    }
+    findings = "\n".join(_findings(config, counts))
+    alpha = [f for f in findings.splitlines() if f.startswith("Alpha:")]
+    assert alpha and "a statistically significant rise" in alpha[0]
+    assert not any(f.startswith(("Beta:", "Gamma:")) for f in findings.splitlines())
+    assert "Beta" not in findings.replace("Beta had the highest", "")
+
+
+def test_wobble_only_says_no_significant_change(config: AssessmentConfig) -> None:
+    counts = {
+        ("E0000001", 2023): 100,
+        ("E0000001", 2024): 106,
+        ("E0000002", 2023): 150,
+        ("E0000002", 2024): 143,
+        ("E0000003", 2023): 60,
+        ("E0000003", 2024): 64,
+    }
+    findings = _findings(config, counts)
+    text = "\n".join(findings)
+    assert "statistically significant rise" not in text
+    assert "statistically significant fall" not in text
+    assert "no statistically significant change" in findings[0]
+    assert any(
+        f.startswith("No district showed a statistically significant change") for f in findings
+    )

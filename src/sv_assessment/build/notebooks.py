@@ -1,0 +1,173 @@
+"""Chapters as Papermill jobs: which notebooks the report lists, what each one's cache key is,
+and running them in parallel, each in its own kernel, into the work folder's cache."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sv_assessment.build import cache, code_keys
+from sv_assessment.config import AssessmentConfig
+from sv_assessment.errors import BuildError
+from sv_assessment.paths import COMMENTARY_DIR, PROJECT_ROOT, REPORT_DIR
+
+log = logging.getLogger("sv_assessment")
+
+DATA_QUALITY = "data_quality"  # the chapter run first, in any project
+
+
+def chapter_notebooks(source: str = "partner", report_dir: Path = REPORT_DIR) -> list[str]:
+    """Notebooks in report order, relative to notebooks/ without the suffix, from the Quarto
+    project for the config's source (read here without importing the report's dependencies)."""
+    name = "_quarto.yml" if source == "partner" else f"_quarto.{source}.yml"
+    project = yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
+    return [
+        Path(c).relative_to("notebooks").with_suffix("").as_posix()
+        for c in project["book"]["chapters"]
+        if c.endswith(".ipynb")
+    ]
+
+
+def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict | None) -> float:
+    """Run one notebook with Papermill; returns seconds taken. Raises BuildError naming the cell.
+
+    The notebook's declared reads go to its kernel (``SV_ASSESSMENT_READS``), so that
+    ``Chapter.read`` loads only those columns and refuses an input the notebook did not declare.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    if reads is None:
+        os.environ.pop("SV_ASSESSMENT_READS", None)
+    else:
+        os.environ["SV_ASSESSMENT_READS"] = json.dumps(reads)
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(PROJECT_ROOT),
+            log_output=False,
+        )
+    except PapermillExecutionError as error:
+        raise BuildError(
+            "notebooks",
+            f"{source.name} raised in cell {error.cell_index} "
+            f"(execution count {error.exec_count}): {error.ename}: {error.evalue}. "
+            f"The executed notebook with the traceback is at {target}",
+        ) from None
+    return round(time.perf_counter() - start, 2)
+
+
+@dataclass
+class NotebookJob:
+    name: str
+    source: Path
+    key: str
+    entry: Path  # cache/<name>/<key>/: notebook.ipynb, tables/*.csv, entry.json
+    reads: dict | None
+    previous_seconds: float = 0.0
+
+
+def _use_checkout_package() -> None:
+    """Kernels must import this checkout's package, installed or not."""
+    source_root = str(PROJECT_ROOT / "src")
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if source_root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *filter(None, paths)])
+
+
+def _run_job(job: NotebookJob, parameters: dict) -> float:
+    """Execute into a temporary folder beside the cache entry, then rename it into place."""
+    tmp = job.entry.parent / f".tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        seconds = execute_notebook(
+            job.source,
+            tmp / "notebook.ipynb",
+            {**parameters, "tables_dir": str(tmp / "tables")},
+            job.reads,
+        )
+        (tmp / "tables").mkdir(exist_ok=True)
+        cache.write_json_atomic(tmp / "entry.json", {"key": job.key, "seconds": seconds})
+        shutil.rmtree(job.entry, ignore_errors=True)
+        tmp.rename(job.entry)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return seconds
+
+
+def run_notebooks(jobs_to_run: list[NotebookJob], parameters: dict, jobs: int) -> dict[str, float]:
+    """Execute the chapters concurrently, each in its own kernel, ``jobs`` at a time.
+
+    Data quality is submitted first (its problems surface first); the analysis chapters follow,
+    longest first by their last recorded time, so the cores finish together. The first failure
+    cancels the chapters not yet started.
+    """
+    if not jobs_to_run:
+        return {}
+    _use_checkout_package()
+    ordered = sorted(
+        jobs_to_run, key=lambda j: (not j.name.endswith(DATA_QUALITY), -j.previous_seconds)
+    )
+    seconds: dict[str, float] = {}
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ordered)))) as pool:
+        futures = {pool.submit(_run_job, job, parameters): job.name for job in ordered}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future.exception() is not None:
+                    for other in pending:
+                        other.cancel()
+                    raise future.exception()
+                seconds[futures[future]] = future.result()
+                log.info("  notebook %s (%.1f s)", futures[future], seconds[futures[future]])
+    return seconds
+
+
+def plan_notebooks(
+    names: list[str],
+    notebooks_dir: Path,
+    cache_dir: Path,
+    manifest: dict,
+    logical_parameters: dict,
+    config: AssessmentConfig,
+) -> list[NotebookJob]:
+    missing = [n for n in names if not (notebooks_dir / f"{n}.ipynb").exists()]
+    if missing:
+        raise BuildError(
+            "notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}"
+        )
+    planned = []
+    for name in names:
+        source = notebooks_dir / f"{name}.ipynb"
+        reads = cache.notebook_reads(source)
+        try:
+            depends = cache.reads_fingerprint(reads, manifest)
+        except KeyError as error:
+            raise BuildError(
+                "notebooks", f"{source.name} metadata.sv_assessment.reads: {error.args[0]}"
+            ) from None
+        commentary = COMMENTARY_DIR / f"{name}.md"  # the analyst's text the chapter shows
+        depends["commentary"] = cache.file_sha256(commentary) if commentary.exists() else None
+        code = code_keys.notebook_code(source)
+        key = cache.notebook_key(source, logical_parameters, depends, config.fingerprint(), code)
+        step_dir = cache_dir / name
+        previous = [cache.read_json(e / "entry.json") or {} for e in step_dir.glob("*/")]
+        last = max((p.get("seconds", 0.0) for p in previous), default=0.0)
+        planned.append(NotebookJob(name, source, key, step_dir / key[:32], reads, last))
+    return planned

@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment.ingest import fast_csv
-from sv_assessment.contracts import suites
-from sv_assessment.ingest import canonical
-from sv_assessment.contracts import validation
 from sv_assessment.build import cache
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.contracts import suites, validation
+from sv_assessment.ingest import canonical, fast_csv
 from sv_assessment.paths import relative_to_project
 
 log = logging.getLogger(__name__)
@@ -87,9 +85,7 @@ def stage_inputs(
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
-        report = validation.validate_input(
-            frame, spec.kind, spec.name, str(spec.path), parameters
-        )
+        report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
         used, set_aside = validation.split_quarantine(frame, report)

@@ -18,11 +18,8 @@ import os
 import shutil
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from sv_assessment.build import cache, code_keys
 from sv_assessment.build import publish as publishing
@@ -106,9 +103,7 @@ def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[st
     }
 
 
-def stage(
-    config: AssessmentConfig, staged_dir: Path, force: bool
-) -> tuple[dict, dict, str]:
+def stage(config: AssessmentConfig, staged_dir: Path, force: bool) -> tuple[dict, dict, str]:
     """Stage and validate the inputs unless their key is unchanged; returns the manifest, the
     inputs summary and how the step went (``ran`` or ``reused``)."""
     manifest_path = StagedData(staged_dir).manifest_file
@@ -199,9 +194,7 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        manifest, inputs, steps["inputs and contracts"] = stage(
-            config, staged_dir, options.force
-        )
+        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, options.force)
     names = chapter_notebooks(config.source)
     logical = {
         "config_path": str(config.path),
@@ -209,9 +202,7 @@ def build(options: BuildOptions) -> BuildResult:
         # Chart images for the PDF are made at assembly, so one executed chapter serves both.
         "static_images": False,
     }
-    planned = plan_notebooks(
-        names, options.notebooks_dir, cache_dir, manifest, logical, config
-    )
+    planned = plan_notebooks(names, options.notebooks_dir, cache_dir, manifest, logical, config)
     to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
     for job in planned:
         steps[f"notebook {job.name}"] = RAN if job in to_run else REUSED
@@ -254,8 +245,8 @@ def build(options: BuildOptions) -> BuildResult:
     staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
     try:
         with timer.step("publish"):
-            from sv_assessment.contracts import quality_page
             from sv_assessment import provenance
+            from sv_assessment.contracts import quality_page
 
             (staging_dir / "tables").mkdir(parents=True, exist_ok=True)
             for job in planned:

@@ -103,7 +103,8 @@ local function quarto_output(div)
     for _, block in ipairs(div.content) do
       if is_chart_html(block) then
         charts_on_page = true
-        div.content = { block }
+        -- The chart's HTML has its own caption: drop the paragraph Quarto adds from fig-cap.
+        div.content = div.content:filter(function(b) return b.t ~= "Para" and b.t ~= "Plain" end)
         return div
       end
     end

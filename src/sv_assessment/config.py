@@ -41,6 +41,7 @@ class InputSpec:
     kind: str
     optional: bool = False
     sheet: str | None = None
+    set_aside_ceiling: float = 0.02  # share of rows one warning check may set aside
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
             kind=spec.kind,
             optional=spec.optional,
             sheet=spec.sheet,
+            set_aside_ceiling=spec.set_aside_ceiling,
         )
         for name, spec in document.inputs.items()
     }

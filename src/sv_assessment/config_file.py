@@ -58,6 +58,8 @@ class InputFile(Strict):
     kind: InputKind
     optional: bool = False
     sheet: str | None = None  # the worksheet of an Excel workbook with more than one
+    # The share of rows one data-contract check may set aside before the build stops.
+    set_aside_ceiling: Annotated[float, Field(ge=0, le=1)] = 0.02
 
 
 class DistrictFile(Strict):

@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment.ingest import fast_csv
-from sv_assessment.contracts import suites
-from sv_assessment.ingest import canonical
-from sv_assessment.contracts import validation
 from sv_assessment.build import cache
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.contracts import ceiling, suites, validation
+from sv_assessment.ingest import canonical, consistency, fast_csv
 from sv_assessment.paths import relative_to_project
 
 log = logging.getLogger(__name__)
@@ -87,11 +85,12 @@ def stage_inputs(
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
-        report = validation.validate_input(
-            frame, spec.kind, spec.name, str(spec.path), parameters
-        )
+        _check_consistency(config, spec, frame)
+        report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
+        if not report.critical_failures:  # a breach is reported as such, below
+            ceiling.check(frame, report, spec.kind, spec.path, spec.set_aside_ceiling, parameters)
         used, set_aside = validation.split_quarantine(frame, report)
         if len(used) + len(set_aside) != len(frame):  # nothing may be lost between the two
             raise RuntimeError(
@@ -119,6 +118,14 @@ def stage_inputs(
     if failures:
         raise suites.ContractBreach(failures)
     return staged
+
+
+def _check_consistency(config: AssessmentConfig, spec, frame: pd.DataFrame) -> None:
+    """Contradictions the row-by-row contracts cannot see (``ingest.consistency``)."""
+    consistency.check_ids_differ_by_more_than_case(frame, spec.path, "offence_id")
+    consistency.check_district_names(frame, spec.path, config.districts)
+    if spec.kind == "population":
+        consistency.check_population_complete(frame, spec.path, config.district_codes, config.years)
 
 
 def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sv_assessment.ingest import codes
 from sv_assessment.ingest.columns import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -36,6 +37,7 @@ def _parse_dates(
             "%Y-%m-%d %H:%M:%S",
             "%Y-%m-%d %H:%M",
             "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
             "%d/%m/%Y %H:%M:%S",
             "%d/%m/%Y %H:%M",
             *formats,
@@ -75,10 +77,19 @@ def _parse_flags(values: pd.Series, column: str, path: Path, lines: np.ndarray) 
     return result
 
 
+# A comma in a whole number only as a thousands separator: "1,700" is 1700, "1,7" is refused.
+GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+"
+
+
 def _parse_integers(values: pd.Series, column: str, path: Path, lines: np.ndarray) -> pd.Series:
-    text = values.str.strip().str.replace(",", "", regex=False)
+    stripped = values.str.strip()
+    misplaced_comma = stripped.str.contains(",", regex=False) & ~stripped.str.fullmatch(
+        GROUPED_THOUSANDS
+    )
+    text = stripped.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = (text != "") & (numbers.isna() | (numbers.round() != numbers))
+    finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))  # "inf" is no age
+    bad = (text != "") & (misplaced_comma | numbers.isna() | ~finite | (numbers.round() != numbers))
     if bad.any():
         raise InputError(
             path,
@@ -137,10 +148,10 @@ def _to_canonical(raw: pd.DataFrame, kind: str, path: Path, lines: np.ndarray) -
         elif f.dtype == "Int64":
             typed[f.name] = _parse_integers(values, f.name, path, lines)
         else:
-            stripped = values.str.strip()
+            stripped = values.str.replace(codes.INVISIBLE, "", regex=True).str.strip()
             typed[f.name] = stripped.where(stripped != "").astype("string")
     typed["source_row"] = np.asarray(lines, dtype="int64")
-    return typed.reset_index(drop=True)
+    return codes.normalise(typed.reset_index(drop=True))
 
 
 def read_table(path: Path, kind: str, sheet: str | None = None) -> tuple[pd.DataFrame, RawTable]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sv_assessment.ingest import canonical
+from sv_assessment.ingest import canonical, codes
 from sv_assessment.ingest import columns as headers
 from sv_assessment.schema import SCHEMAS
 
@@ -25,6 +25,7 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     *DATE_FORMATS,
@@ -78,6 +79,17 @@ def _prefer_jemalloc() -> None:
         pa.set_memory_pool(pool)
 
 
+def _scan(path: Path) -> tuple[bool, bool]:
+    """Whether the file holds a quote (so a value might span lines) and whether it holds an
+    invisible character: two quick scans of the bytes that spare most files a per-column one."""
+    import mmap
+
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        quoted = data.find(b'"') >= 0
+        invisible = any(data.find(c.encode()) >= 0 for c in codes.INVISIBLE.strip("[]"))
+    return quoted, invisible
+
+
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])
@@ -114,7 +126,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         # Text as large_string: what pandas' string dtype holds, so no copy to convert it.
         types.update({c: pa.large_string() for c in text_columns})
         table = _read(path, list(mapping), set(), types)
-        typed_ok = set(types)
+        typed_ok = {c for c, kind in types.items() if kind != pa.large_string()}
     except _Fallback:
         table = _read(path, list(mapping), text_columns)
         typed_ok = {
@@ -127,6 +139,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
                 table = table.set_column(
                     table.schema.get_field_index(column), column, again.column(column)
                 )
+    scan = _scan(path)
     if table.num_rows == 0:  # a header with no rows is an error the reference reader explains
         raise _Fallback
     rows = table.num_rows
@@ -137,7 +150,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             continue
         source = by_name[f.name]
         if f.dtype == "string":
-            columns[f.name] = _text_series(table.column(source))
+            columns[f.name] = _text_series(table.column(source), *scan)
             table = table.drop_columns([source])  # free the raw text as we go
             continue
         if source in typed_ok:
@@ -148,21 +161,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         table = table.drop_columns([by_name[f.name]])  # free the raw text as we go
         blank = pc.equal(text, "")
         if f.dtype.startswith("datetime"):
-            formats = DATETIME_FORMATS if f.name.endswith("_at") else DATE_FORMATS
-            parsed = None
-            for fmt in formats:  # stop at the first format that leaves no value unparsed
-                attempt = pc.strptime(text, format=fmt, unit="ns", error_is_null=True)
-                # Arrow's strptime rolls 31/02 over into March: keep only exact round trips.
-                exact = pc.equal(pc.strftime(attempt, format=fmt), text)
-                attempt = pc.if_else(pc.fill_null(exact, False), attempt, None)
-                parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
-                if not pc.any(pc.and_(pc.invert(blank), pc.is_null(parsed))).as_py():
-                    break
-            else:
-                raise _Fallback
-            values = pd.Series(
-                parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), dtype=f.dtype
-            )
+            values = _parse_datetimes(text, blank, f.name.endswith("_at")).astype(f.dtype)
         elif f.dtype == "boolean":
             lower = pc.utf8_lower(text)
             true = pc.is_in(lower, value_set=pa.array(sorted(headers.TRUE_WORDS)))
@@ -173,22 +172,11 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             flags[blank.to_numpy(zero_copy_only=False)] = pd.NA
             values = pd.Series(flags)
         elif f.dtype == "Int64":
-            digits = pc.replace_substring(text, ",", "")
-            try:
-                numbers = pc.cast(pc.if_else(blank, None, digits), pa.float64())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise _Fallback from None
-            as_float = numbers.to_numpy(zero_copy_only=False)
-            present = ~np.isnan(as_float)
-            if not np.all(np.isinf(as_float[present]) == 0) or np.any(
-                np.round(as_float[present]) != as_float[present]
-            ):
-                raise _Fallback
-            values = pd.Series(pd.array(as_float, dtype="Float64")).astype("Int64")
+            values = _parse_whole_numbers(text, blank)
         else:
             values = _text_series(text).astype(f.dtype)
         columns[f.name] = values.reset_index(drop=True)
-    frame = pd.DataFrame(columns)
+    frame = codes.normalise(pd.DataFrame(columns))
     required = [f.name for f in fields if f.required]
     if frame[required].isna().all(axis=1).any():  # blank rows: the reference reader skips them
         raise _Fallback
@@ -196,11 +184,59 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
     return frame
 
 
-def _text_series(column) -> pd.Series:
+# ISO 8601 date and time as the strict reader accepts it; Arrow's cast then checks the calendar.
+_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
+
+
+def _parse_datetimes(text, blank, with_time: bool) -> pd.Series:
+    """Dates (or date-times) from trimmed text; _Fallback unless every value is exact."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if with_time and pc.all(pc.or_(blank, pc.match_substring_regex(text, _ISO_DATETIME))).as_py():
+        try:  # the common case in one pass: no strptime/strftime round trip per format
+            parsed = pc.cast(pc.if_else(blank, None, text), pa.timestamp("s"))
+        except pa.ArrowInvalid:
+            raise _Fallback from None
+        return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
+    parsed = None
+    for fmt in DATETIME_FORMATS if with_time else DATE_FORMATS:
+        # At seconds, not nanoseconds: there strftime's %S prints a fraction.
+        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        # Arrow's strptime rolls 31/02 over into March: keep only exact round trips.
+        exact = pc.equal(pc.strftime(attempt, format=fmt), text)
+        attempt = pc.if_else(pc.fill_null(exact, False), attempt, None)
+        parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
+        if not pc.any(pc.and_(pc.invert(blank), pc.is_null(parsed))).as_py():
+            return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
+    raise _Fallback
+
+
+def _parse_whole_numbers(text, blank) -> pd.Series:
+    """Plain whole numbers, commas only as thousands separators; anything else ("NaN", "1,7",
+    "20.0", "0x10") is _Fallback, for the strict reader to accept or explain."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    present = pc.invert(blank)
+    if not pc.all(pc.or_(blank, pc.match_substring_regex(text, r"^[+-]?\d{1,18}$"))).as_py():
+        grouped = pc.match_substring_regex(text, r"^[+-]?\d{1,3}(,\d{3}){1,5}$")
+        if pc.any(pc.and_(present, pc.invert(grouped))).as_py():
+            raise _Fallback
+        text = pc.replace_substring(text, ",", "")
+    numbers = pc.cast(pc.if_else(blank, None, text), pa.int64())
+    return pd.Series(numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+
+
+def _text_series(column, quoted: bool = True, invisible: bool = True) -> pd.Series:
     """A text column as the reference reader types it: trimmed, blank as missing. Trimming and
     blanking each copy the column, so each is done only where some value needs it."""
     import pyarrow.compute as pc
 
+    if quoted and pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+        raise _Fallback  # a value spanning lines: the strict reader numbers rows by line
+    if invisible and pc.any(pc.match_substring_regex(column, codes.INVISIBLE)).as_py():
+        column = pc.replace_substring_regex(column, codes.INVISIBLE, "")
     first = pc.utf8_slice_codeunits(column, 0, 1)
     last = pc.utf8_slice_codeunits(column, -1)
     if pc.any(pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last))).as_py():
@@ -226,12 +262,14 @@ def _explicit_types(fields, by_name: dict[str, str]) -> dict:
     for f in fields:
         if f.name not in by_name or f.dtype == "string":
             continue
-        if f.dtype.startswith("datetime"):
-            types[by_name[f.name]] = pa.timestamp("s") if f.name.endswith("_at") else pa.date32()
+        if f.dtype.startswith("datetime") and not f.name.endswith("_at"):
+            types[by_name[f.name]] = pa.date32()
         elif f.dtype == "boolean":
             types[by_name[f.name]] = pa.bool_()
-        elif f.dtype == "Int64":
-            types[by_name[f.name]] = pa.int64()
+        else:
+            # Arrow's own integer and timestamp parsers accept more than the strict reader
+            # ("0x10", "2024-03-01 22"): read these as text and parse them below.
+            types[by_name[f.name]] = pa.large_string()
     return types
 
 
@@ -268,19 +306,11 @@ def _native(f, table, by_name: dict[str, str]) -> bool:
     if pa.types.is_null(kind):
         return f.dtype != "string"
     if f.dtype.startswith("datetime"):
-        if pa.types.is_date32(kind):
-            return True
-        return (
-            f.name.endswith("_at")
-            and pa.types.is_timestamp(kind)
-            and kind.unit == "s"
-            and kind.tz is None
-        )
+        # Date-times are parsed from text: Arrow's parser accepts "2024-03-01 22" too.
+        return pa.types.is_date32(kind) and not f.name.endswith("_at")
     if f.dtype == "boolean":
         return pa.types.is_boolean(kind)
-    if f.dtype == "Int64":
-        return pa.types.is_int64(kind)
-    return False
+    return False  # whole numbers: Arrow's parser accepts "0x10"; they are parsed from text
 
 
 def _native_series(column, dtype: str) -> pd.Series:

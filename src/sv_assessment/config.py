@@ -42,6 +42,11 @@ class InputSpec:
     optional: bool = False
     sheet: str | None = None
     set_aside_ceiling: float = 0.02  # share of rows one warning check may set aside
+    # The extract's own headers, codes and date formats (see ingest.mapping).
+    columns: dict[str, str] = field(default_factory=dict, compare=False)
+    values: dict[str, dict] = field(default_factory=dict, compare=False)
+    date_format: dict[str, str] = field(default_factory=dict, compare=False)
+    lsoa_lookup: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,10 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
             optional=spec.optional,
             sheet=spec.sheet,
             set_aside_ceiling=spec.set_aside_ceiling,
+            columns=dict(spec.columns),
+            values={name: dict(table) for name, table in spec.values.items()},
+            date_format=dict(spec.date_format),
+            lsoa_lookup=(PROJECT_ROOT / spec.lsoa_lookup).resolve() if spec.lsoa_lookup else None,
         )
         for name, spec in document.inputs.items()
     }

@@ -18,23 +18,9 @@ import pandas as pd
 
 from sv_assessment.ingest import canonical, codes
 from sv_assessment.ingest import columns as headers
+from sv_assessment.ingest.fast_values import Fallback as _Fallback
+from sv_assessment.ingest.fast_values import line_count, parse_datetimes, parse_whole_numbers
 from sv_assessment.schema import SCHEMAS
-
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    *DATE_FORMATS,
-)
-
-
-class _Fallback(Exception):
-    """The fast path cannot read this exactly; the reference reader will."""
-
 
 # How a file that took the fast path was read, in the terms of ``ingest.RawTable.describe``.
 CLEAN_CSV = {
@@ -79,15 +65,9 @@ def _prefer_jemalloc() -> None:
         pa.set_memory_pool(pool)
 
 
-def _scan(path: Path) -> tuple[bool, bool]:
-    """Whether the file holds a quote (so a value might span lines) and whether it holds an
-    invisible character: two quick scans of the bytes that spare most files a per-column one."""
-    import mmap
-
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        quoted = data.find(b'"') >= 0
-        invisible = any(data.find(c.encode()) >= 0 for c in codes.INVISIBLE.strip("[]"))
-    return quoted, invisible
+def header(path: Path) -> list[str]:
+    """The header row of a clean CSV, as written."""
+    return _header(path)
 
 
 def _header(path: Path) -> list[str]:
@@ -139,9 +119,10 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
                 table = table.set_column(
                     table.schema.get_field_index(column), column, again.column(column)
                 )
-    scan = _scan(path)
     if table.num_rows == 0:  # a header with no rows is an error the reference reader explains
         raise _Fallback
+    if line_count(path) != table.num_rows + 1:
+        raise _Fallback  # a quoted value spans lines: the strict reader numbers rows by line
     rows = table.num_rows
     columns: dict[str, pd.Series] = {}
     for f in fields:
@@ -150,7 +131,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             continue
         source = by_name[f.name]
         if f.dtype == "string":
-            columns[f.name] = _text_series(table.column(source), *scan)
+            columns[f.name] = _text_series(table.column(source))
             table = table.drop_columns([source])  # free the raw text as we go
             continue
         if source in typed_ok:
@@ -161,7 +142,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         table = table.drop_columns([by_name[f.name]])  # free the raw text as we go
         blank = pc.equal(text, "")
         if f.dtype.startswith("datetime"):
-            values = _parse_datetimes(text, blank, f.name.endswith("_at")).astype(f.dtype)
+            values = parse_datetimes(text, blank, f.name.endswith("_at")).astype(f.dtype)
         elif f.dtype == "boolean":
             lower = pc.utf8_lower(text)
             true = pc.is_in(lower, value_set=pa.array(sorted(headers.TRUE_WORDS)))
@@ -172,7 +153,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             flags[blank.to_numpy(zero_copy_only=False)] = pd.NA
             values = pd.Series(flags)
         elif f.dtype == "Int64":
-            values = _parse_whole_numbers(text, blank)
+            values = parse_whole_numbers(text, blank)
         else:
             values = _text_series(text).astype(f.dtype)
         columns[f.name] = values.reset_index(drop=True)
@@ -184,58 +165,12 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
     return frame
 
 
-# ISO 8601 date and time as the strict reader accepts it; Arrow's cast then checks the calendar.
-_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
-
-
-def _parse_datetimes(text, blank, with_time: bool) -> pd.Series:
-    """Dates (or date-times) from trimmed text; _Fallback unless every value is exact."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if with_time and pc.all(pc.or_(blank, pc.match_substring_regex(text, _ISO_DATETIME))).as_py():
-        try:  # the common case in one pass: no strptime/strftime round trip per format
-            parsed = pc.cast(pc.if_else(blank, None, text), pa.timestamp("s"))
-        except pa.ArrowInvalid:
-            raise _Fallback from None
-        return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
-    parsed = None
-    for fmt in DATETIME_FORMATS if with_time else DATE_FORMATS:
-        # At seconds, not nanoseconds: there strftime's %S prints a fraction.
-        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        # Arrow's strptime rolls 31/02 over into March: keep only exact round trips.
-        exact = pc.equal(pc.strftime(attempt, format=fmt), text)
-        attempt = pc.if_else(pc.fill_null(exact, False), attempt, None)
-        parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
-        if not pc.any(pc.and_(pc.invert(blank), pc.is_null(parsed))).as_py():
-            return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
-    raise _Fallback
-
-
-def _parse_whole_numbers(text, blank) -> pd.Series:
-    """Plain whole numbers, commas only as thousands separators; anything else ("NaN", "1,7",
-    "20.0", "0x10") is _Fallback, for the strict reader to accept or explain."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    present = pc.invert(blank)
-    if not pc.all(pc.or_(blank, pc.match_substring_regex(text, r"^[+-]?\d{1,18}$"))).as_py():
-        grouped = pc.match_substring_regex(text, r"^[+-]?\d{1,3}(,\d{3}){1,5}$")
-        if pc.any(pc.and_(present, pc.invert(grouped))).as_py():
-            raise _Fallback
-        text = pc.replace_substring(text, ",", "")
-    numbers = pc.cast(pc.if_else(blank, None, text), pa.int64())
-    return pd.Series(numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
-
-
-def _text_series(column, quoted: bool = True, invisible: bool = True) -> pd.Series:
+def _text_series(column) -> pd.Series:
     """A text column as the reference reader types it: trimmed, blank as missing. Trimming and
     blanking each copy the column, so each is done only where some value needs it."""
     import pyarrow.compute as pc
 
-    if quoted and pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
-        raise _Fallback  # a value spanning lines: the strict reader numbers rows by line
-    if invisible and pc.any(pc.match_substring_regex(column, codes.INVISIBLE)).as_py():
+    if not pc.all(pc.string_is_ascii(column)).as_py():  # zero-width characters are not ASCII
         column = pc.replace_substring_regex(column, codes.INVISIBLE, "")
     first = pc.utf8_slice_codeunits(column, 0, 1)
     last = pc.utf8_slice_codeunits(column, -1)

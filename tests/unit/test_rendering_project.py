@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from sv_assessment.rendering import project
+from sv_assessment.rendering import profiles, project
 from tests.conftest import make_config
 
 
@@ -15,7 +15,7 @@ def test_written_project_lists_every_chapter_and_ends_with_the_accessibility_sta
 ):
     config = make_config(tmp_path)
     notebooks = tmp_path / "executed"
-    listed = project.load_project()["book"]["chapters"]
+    listed = profiles.load_project()["book"]["chapters"]
     for chapter in listed:
         if chapter.endswith(".ipynb"):
             path = notebooks / Path(chapter).relative_to("notebooks")

@@ -23,16 +23,12 @@ from pathlib import Path
 
 from sv_assessment.build import cache, code_keys
 from sv_assessment.build import publish as publishing
-from sv_assessment.build.notebooks import (
-    NotebookJob,
-    chapter_notebooks,
-    plan_notebooks,
-    run_notebooks,
-)
+from sv_assessment.build.notebooks import NotebookJob, plan_notebooks, run_notebooks
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig, load_config
 from sv_assessment.errors import BuildError
 from sv_assessment.paths import CONTRACTS_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, REPORT_DIR, WORK_ROOT
+from sv_assessment.rendering.profiles import chapter_notebooks
 
 log = logging.getLogger("sv_assessment")
 
@@ -158,9 +154,9 @@ def assemble(
     try:
         project_dir = WorkFolder(work_dir).report_project_dir
         shutil.rmtree(project_dir, ignore_errors=True)
-        written = project.write_project(project_dir, config, notebooks)
+        written = project.write_project(project_dir, config, notebooks, options.engine)
         if options.engine == "quarto":
-            quarto.render_with_quarto(project_dir, tmp, options.formats)
+            quarto.render_with_quarto(project_dir, tmp, options.formats, config.source)
         else:
             pandoc.render_builtin(project_dir, written, tmp, config, options.formats)
         cache.write_json_atomic(tmp / "entry.json", {"formats": list(options.formats)})

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -21,6 +22,15 @@ from sv_assessment.paths import COMMENTARY_DIR, PROJECT_ROOT
 log = logging.getLogger("sv_assessment")
 
 DATA_QUALITY = "data_quality"  # the chapter run first, in any project
+
+
+def kernel_config(sockets: Path):
+    """Kernels talk to the build over Unix sockets in a private folder, not TCP ports: several
+    kernels (and other builds) starting at once can then never race for a port, and nothing
+    listens on the network."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
 def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict | None) -> float:
@@ -38,15 +48,17 @@ def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict |
         os.environ["SV_ASSESSMENT_READS"] = json.dumps(reads)
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(PROJECT_ROOT),
-            log_output=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="sv-kernel-") as sockets:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(PROJECT_ROOT),
+                log_output=False,
+                config=kernel_config(Path(sockets)),
+            )
     except PapermillExecutionError as error:
         raise BuildError(
             "notebooks",

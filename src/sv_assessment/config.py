@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,20 @@ class AssessmentConfig:
             }
         )
         return from_document(document, self.path)
+
+    def for_place(self, district: str | None) -> AssessmentConfig:
+        """The assessment narrowed to one district (by name, ONS code or alias), for a district
+        briefing: every chapter then counts, ranks and charts that district alone."""
+        if district is None or not str(district).strip():
+            return self
+        chosen = self.district_by_name_or_code().get(str(district).strip().lower())
+        if chosen is None:
+            raise ConfigError(
+                f"config {self.path}: district {district!r} is not one of the configured "
+                f"districts ({', '.join(d.name for d in self.districts)}); give its name or "
+                "ONS code"
+            )
+        return replace(self, districts=(chosen,), area_name=chosen.name)
 
     def as_dict(self) -> dict[str, Any]:
         """What the config says, as plain data (for the run record and for writing a copy)."""

@@ -207,6 +207,13 @@ def _to_canonical(
     ]
     if missing:
         raise missing_columns_error(path, headers, kind, mapping=mapping)
+    unread = [name for name in (mapping.values if mapping else {}) if name not in present]
+    if unread:
+        raise InputError(
+            path,
+            f"the config maps values of {unread[0]} ({mapping.where('values', unread[0])}) but "
+            f"no column of the file is read as {unread[0]}; map one to it under 'columns:'",
+        )
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in present:

@@ -22,7 +22,9 @@ from pydantic import (
 )
 
 SourceName = Literal["partner", "police_uk"]
-InputKind = Literal["police_offences", "population", "ae_attendances", "police_uk_street"]
+InputKind = Literal[
+    "police_offences", "population", "ae_attendances", "police_uk_street", "deprivation"
+]
 
 
 class Strict(BaseModel):

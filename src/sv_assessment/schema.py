@@ -76,6 +76,22 @@ AE_FIELDS: tuple[Field, ...] = (
     Field("district_code", "string", True, "District of the patient's residence (ONS code)"),
 )
 
+# English Indices of Deprivation 2025 (File 7 of the release: ranks, deciles and population
+# denominators, on LSOA 2021 codes), or the Welsh Index of Multiple Deprivation for Welsh LSOAs.
+# The file is national: LSOAs outside the area are simply not used.
+DEPRIVATION_FIELDS: tuple[Field, ...] = (
+    Field("lsoa_code", "string", True, "LSOA (2021) code"),
+    Field("lsoa_name", "string", False, "LSOA (2021) name, e.g. 'Ashford 001A'"),
+    Field("district_code", "string", False, "Local authority district code of the LSOA"),
+    Field(
+        "imd_decile",
+        "Int64",
+        True,
+        "Index of Multiple Deprivation decile (1 = most deprived 10% of LSOAs nationally)",
+    ),
+    Field("population", "Int64", False, "Residents of the LSOA (the release's denominator)"),
+)
+
 # data.police.uk street-level crime files, exactly as downloaded (the header is checked as is).
 POLICE_UK_STREET_HEADER: tuple[str, ...] = (
     "Crime ID",
@@ -149,6 +165,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "population": POPULATION_FIELDS,
     "ae_attendances": AE_FIELDS,
     "police_uk_street": POLICE_UK_STREET_FIELDS,
+    "deprivation": DEPRIVATION_FIELDS,
 }
 
 

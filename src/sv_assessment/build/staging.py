@@ -47,6 +47,12 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
     if not config.demo.generate_if_missing:
         return
     missing = [spec for spec in config.inputs.values() if not spec.path.exists()]
+    for spec in [s for s in missing if s.kind == "deprivation"]:
+        from sv_assessment.demo import deprivation as demo_deprivation
+
+        log.info("making a synthetic LSOA deprivation file at %s", spec.path)
+        demo_deprivation.write_for_config(config, spec.path)
+    missing = [spec for spec in missing if spec.kind != "deprivation"]
     for spec in [s for s in missing if s.kind == "police_uk_street"]:
         from sv_assessment.demo import police_uk as demo_police_uk
 

@@ -105,6 +105,11 @@ def _lsoas(districts: list[District], rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+def demo_lsoas(districts: list[District], seed: int) -> pd.DataFrame:
+    """The LSOAs the street files of this seed use (for the demo deprivation file)."""
+    return _lsoas(districts, np.random.default_rng(seed))
+
+
 def generate_street_rows(
     districts: list[District],
     force_name: str,

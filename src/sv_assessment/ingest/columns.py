@@ -69,6 +69,20 @@ COLUMN_ALIASES: dict[str, str] = {
     "arrivaldate": "attendance_date",
     "injurymechanism": "mechanism",
     "mechanism": "mechanism",
+    # English Indices of Deprivation (File 7) and the Welsh index, as published.
+    "lsoacode2021": "lsoa_code",
+    "lsoaname2021": "lsoa_name",
+    "lsoaname": "lsoa_name",
+    "lsoa21nm": "lsoa_name",
+    "localauthoritydistrictcode2024": "district_code",
+    "localauthoritydistrictcode2019": "district_code",
+    "imddecile": "imd_decile",
+    "indexofmultipledeprivationimddecile": "imd_decile",
+    "indexofmultipledeprivationimddecilewhere1ismostdeprived10%oflsoas": "imd_decile",
+    "wimd2019overalldecile": "imd_decile",
+    "totalpopulation": "population",
+    "totalpopulation:mid2022": "population",
+    "totalpopulation:mid2015excludingprisoners": "population",
 }
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})

@@ -194,17 +194,20 @@ def located_in_year(offences: pd.DataFrame, year: int) -> pd.Series:
     return offences.loc[offences["year"] == year, "lsoa_code"]
 
 
-def show_deprivation(chapter, deprivation: pd.DataFrame, offence_lsoas: pd.Series, what: str):
-    """The deprivation section: sentence, decile table, rate chart and concentration curve,
-    every count through the chapter's disclosure control."""
+def show_deprivation(
+    chapter, deprivation: pd.DataFrame, offence_lsoas: pd.Series, what: str, prefix: str = ""
+) -> charts.FigureSpec | None:
+    """The deprivation section: sentence, decile table and rate chart, every count through the
+    chapter's disclosure control. Returns the concentration curve for a cell of its own (one
+    chart per cell), or None when a decile's count cannot be published."""
     config = chapter.config
     per_lsoa, deciles, unmatched = deprivation_tables(deprivation, offence_lsoas, config)
     rated = "rate_per_1000" in deciles.columns
     rates = ["offences_per_lsoa", *(["rate_per_1000", "rate_lower", "rate_upper"] if rated else [])]
     shown = chapter.publishable(deciles, ["offences"], rate_columns=rates)
-    slope = dep.gradient(per_lsoa)
     curve = dep.concentration_curve(deciles, "population" if rated else "lsoas")
     index = dep.concentration_index(curve)
+    slope = dep.gradient(per_lsoa)
     chapter.markdown(deprivation_sentence(deciles, slope, index, unmatched, what, chapter.year))
     if not rated:
         chapter.markdown(
@@ -214,14 +217,14 @@ def show_deprivation(chapter, deprivation: pd.DataFrame, offence_lsoas: pd.Serie
         )
     chapter.table(
         shown.rename(columns={"offences": what.replace(" ", "_")}),
-        "context_deprivation_deciles",
+        f"{prefix}context_deprivation_deciles",
         f"{what.capitalize()} by deprivation decile of the LSOA, {chapter.year}",
     )
-    if shown["offences"].notna().all() and deciles["offences"].sum() > 0:
-        chapter.figure(rate_figure(shown, chapter.year, what), "context_deprivation_rates")
-        chapter.figure(curve_figure(curve, index, chapter.year, what), "context_concentration")
-    else:
+    if not shown["offences"].notna().all() or deciles["offences"].sum() == 0:
         chapter.markdown(
             "The rate chart and concentration curve are not shown: at least one decile has too "
-            "few offences to publish, and the curve would reveal it."
+            "few offences to publish, and the charts would reveal it."
         )
+        return None
+    chapter.figure(rate_figure(shown, chapter.year, what), f"{prefix}context_deprivation_rates")
+    return curve_figure(curve, index, chapter.year, what)

@@ -56,6 +56,9 @@ OFFENCE_FIELDS: tuple[Field, ...] = (
     Field("victim_sex", "string", False, "Victim's sex: Female, Male or Unknown"),
     Field("suspect_age", "Int64", False, "Suspect's age in years (may be missing)"),
     Field("suspect_sex", "string", False, "Suspect's sex: Female, Male or Unknown"),
+    # Pseudonymised person ids: counted for repeat victims and suspects, never published.
+    Field("victim_id", "string", False, "Pseudonymised victim id, the same across offences"),
+    Field("suspect_id", "string", False, "Pseudonymised suspect id, the same across offences"),
 )
 
 POPULATION_FIELDS: tuple[Field, ...] = (

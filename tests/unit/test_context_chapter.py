@@ -43,7 +43,9 @@ def _deprivation(population: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"imd_decile": "Int64", "population": "Int64"})
 
 
-def _run(name: str, tmp: Path, monkeypatch, population=True, deprivation=True) -> list[dict]:
+def _run(
+    name: str, tmp: Path, monkeypatch, population=True, deprivation=True, offences=None
+) -> list[dict]:
     config = make_config(tmp, with_ae=False).as_dict()
     config["inputs"]["deprivation"] = {
         "path": str(tmp / "imd.csv"),
@@ -54,7 +56,9 @@ def _run(name: str, tmp: Path, monkeypatch, population=True, deprivation=True) -
     config_path.write_text(yaml.safe_dump(config))
     staged = tmp / "staged"
     staged.mkdir(exist_ok=True)
-    make_offences(COUNTS).to_parquet(staged / "offences.parquet")
+    # As staging writes them: an optional column the extract lacks is there, empty.
+    default = make_offences(COUNTS).assign(victim_id=pd.NA, suspect_id=pd.NA)
+    (default if offences is None else offences).to_parquet(staged / "offences.parquet")
     if population:
         make_population([2023, 2024]).to_parquet(staged / "population.parquet")
     if deprivation:
@@ -119,6 +123,9 @@ def test_data_gaps_lists_missing_inputs_and_questions(tmp_path, monkeypatch):
     )
     assert gaps.loc["Population by district, year and age band", "Status"] == "provided"
     assert "left unanswered" in _text(shown)
+    assert gaps.loc["Pseudonymised victim and suspect ids in the police extract", "Status"] == (
+        "not provided"
+    )
 
 
 def test_population_structure_and_held_flat(tmp_path):

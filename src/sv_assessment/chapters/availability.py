@@ -38,6 +38,15 @@ NEEDS: tuple[InputNeed, ...] = (
         "These are not in public data",
     ),
     InputNeed(
+        "person_ids",
+        "Pseudonymised victim and suspect ids in the police extract",
+        "victim and suspect id columns (mapped to `victim_id` and `suspect_id`; hashed, the "
+        "same person keeping the same id); they are only counted, never published",
+        "the force's crime system (the person's nominal id, hashed before the extract leaves "
+        "the force)",
+        "How many victims and suspects are involved again and again, and how many are both?",
+    ),
+    InputNeed(
         "population",
         "Population by district, year and age band",
         "a CSV with district_code, district_name, year, age_band, population (`kind: population`)",

@@ -33,6 +33,10 @@ HEADERS: dict[str, str] = {
     "sharp_object_percent": "Sharp object share (%)",
     "ae_sharp_object": "A&E sharp object",
     "index_average_month_100": "Index (average month = 100)",
+    "imd_decile": "Deprivation decile (1 = most deprived)",
+    "rate_per_1000": "Rate per 1,000",
+    "age_band": "Age band",
+    "victim_age_band": "Victim's age band",
 }
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"offences_(\d{4})", r"Offences \1"),

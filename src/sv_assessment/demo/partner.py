@@ -294,7 +294,29 @@ def generate_offences(
             "suspect_sex": s(suspect_sex, suspect_na),
         }
     )
+    victim_id, suspect_id = _person_ids(m, seed)
+    frame["victim_id"] = victim_id.mask(no_victim[order])
+    frame["suspect_id"] = suspect_id.mask(suspect_na[order])
     return frame.astype({f.name: f.dtype for f in OFFENCE_FIELDS})
+
+
+def _person_ids(n: int, seed: int) -> tuple[pd.Series, pd.Series]:
+    """Pseudonymised victim and suspect ids for ``n`` offences (own random stream, so the
+    other columns are as before). Most people appear once; about one offence in eight
+    involves someone from a small pool who recurs, and a share of that pool is both
+    victim and suspect, as repeat victimisation and the victim-offender overlap are."""
+    rng = np.random.default_rng([seed, 9])
+    pool = max(1, n // 40)
+
+    def ids(prefix: str, shared_from: int) -> pd.Series:
+        fresh = np.char.add(prefix, np.arange(n).astype(str))
+        recurring = rng.random(n) < 0.12
+        # The pool's first third is shared by victims and suspects: the same people.
+        member = shared_from + rng.integers(0, pool, n)
+        pooled = np.char.add("DP", member.astype(str))
+        return pd.Series(np.where(recurring, pooled, fresh), dtype="string")
+
+    return ids("DV", 0), ids("DS", pool * 2 // 3)
 
 
 def generate_population(districts: list[District], first_year: int, last_year: int) -> pd.DataFrame:

@@ -1,0 +1,71 @@
+"""The 'who' chapter: victims and suspects by age and sex with rates, suspects' ages against
+victims', and repeats from pseudonymised ids (counted, never published)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sv_assessment.analysis import people
+from tests.conftest import make_offences
+from tests.unit.test_context_chapter import COUNTS, _run, _text
+
+
+def _with_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    n = len(frame)
+    # Every fifth offence's victim is person R1 (a repeat victim); R1 is also a suspect once.
+    frame["victim_id"] = pd.array(
+        ["R1" if i % 5 == 0 else f"V{i}" for i in range(n)], dtype="string"
+    )
+    frame["suspect_id"] = pd.array(["R1" if i == 1 else f"S{i}" for i in range(n)], dtype="string")
+    return frame
+
+
+def test_repeats_and_overlap_are_counted():
+    frame = _with_ids(make_offences(COUNTS))
+    victims = people.repeats(frame["victim_id"], "victim")
+    assert victims.repeat_people == 1
+    assert victims.offences_of_repeat_people == len(range(0, len(frame), 5))
+    assert people.repeats(frame["suspect_id"], "suspect").repeat_people == 0
+    assert people.victim_suspect_overlap(frame) == 1
+
+
+def test_age_bands_and_sex_counts_keep_every_offence():
+    frame = make_offences(COUNTS)
+    counts = people.age_sex_counts(frame, "victim")
+    assert int(counts[["Female", "Male", people.NOT_RECORDED]].to_numpy().sum()) == len(frame)
+    bands = people.age_band(pd.Series([0, 9, 10, 17, 18, 24, 25, 65, None], dtype="Int64"))
+    assert list(bands.astype(str)) == [
+        "0-9",
+        "0-9",
+        "10-17",
+        "10-17",
+        "18-24",
+        "18-24",
+        "25-34",
+        "65+",
+        "Not recorded",
+    ]
+
+
+def test_who_notebook_publishes_counts_rates_and_repeats_without_ids(tmp_path, monkeypatch):
+    shown = _run("12_who", tmp_path, monkeypatch, offences=_with_ids(make_offences(COUNTS)))
+    tables = tmp_path / "tables"
+    victims = pd.read_csv(tables / "who_victims_age_sex.csv", dtype=str)
+    for column in ("Female", "Male"):
+        values = pd.to_numeric(victims[column].str.replace(",", ""), errors="coerce")
+        assert not values.between(1, 4).any()
+    rates = pd.read_csv(tables / "who_victim_rates.csv")
+    assert "Rate per 1,000" in rates.columns
+    repeats = pd.read_csv(tables / "who_repeats.csv", dtype=str)
+    assert "victim" in set(repeats["Who"])
+    published = "\n".join(p.read_text() for p in tables.glob("*.csv")) + _text(shown)
+    assert "R1" not in published and "V10" not in published  # ids never published
+    assert "without its under-25 test" in _text(shown)
+
+
+def test_who_notebook_without_ids_says_what_to_provide(tmp_path, monkeypatch):
+    frame = make_offences(COUNTS).assign(victim_id=pd.NA, suspect_id=pd.NA)
+    shown = _run("12_who", tmp_path, monkeypatch, offences=frame)
+    assert "Not available: repeat victims and suspects" in _text(shown)
+    assert not (tmp_path / "tables" / "who_repeats.csv").exists()

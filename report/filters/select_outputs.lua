@@ -32,7 +32,9 @@ end
 -- chart is written as raw Typst: the PNG is saved from the media bag under media/ and referenced
 -- from `figure(image(..., alt: "..."), caption: [...])`; Typst numbers the figure.
 local media_count = 0
-local function typst_figure(img, alt, caption_blocks)
+local figure_labels = {}  -- ids of the figures written, so cross-references can be checked
+
+local function typst_figure(img, alt, caption_blocks, label)
   local _, contents = pandoc.mediabag.lookup(img.src)
   local path = img.src
   if contents then
@@ -45,9 +47,15 @@ local function typst_figure(img, alt, caption_blocks)
   end
   local caption = pandoc.write(pandoc.Pandoc(caption_blocks), "typst")
   if alt == "" then alt = pandoc.utils.stringify(caption_blocks) end
+  -- A label right after the figure lets a link (#link(<figure-name>)) point at it.
+  local suffix = ""
+  if label and label ~= "" then
+    figure_labels[label] = true
+    suffix = " <" .. label .. ">"
+  end
   return pandoc.RawBlock("typst", string.format(
-    "#figure(\n  image(%s, width: 100%%, alt: %s),\n  kind: image,\n  caption: [%s],\n)\n",
-    typst_string(path), typst_string(alt), caption:gsub("%s+$", "")))
+    "#figure(\n  image(%s, width: 100%%, alt: %s),\n  kind: image,\n  caption: [%s],\n)%s\n",
+    typst_string(path), typst_string(alt), caption:gsub("%s+$", ""), suffix))
 end
 
 -- The caption a chart cell carries in its metadata: `fig-cap` is a list (one caption per
@@ -84,7 +92,8 @@ local function select_output(div, cell)
   end
   if img then
     local caption = cell_caption(cell) or (md and markdown_blocks(md.text)) or {}
-    return { typst_figure(img, cell.attributes["fig-alt"] or plain or "", caption) }
+    return { typst_figure(img, cell.attributes["fig-alt"] or plain or "", caption,
+      cell.attributes["sv-figure-id"]) }
   end
   if md then return markdown_blocks(md.text) end
   return {}
@@ -146,7 +155,31 @@ function Image(img)
   end
 end
 
+-- Cross-references to charts (links to #figure-<name>, e.g. from the priorities chapter) stay
+-- links only where the chart is in this edition: in HTML, a chart's figure carries that id; in
+-- Typst, a figure gets that label above. Any other is shown as its text (Typst would refuse a
+-- link to a missing label, and a dead link helps no reader). Under Quarto, whose figures carry
+-- no such label, links to charts are shown as text in the PDF.
+local function figure_ids_in_html(doc)
+  local ids = {}
+  doc:walk({ RawBlock = function(block)
+    if block.format == "html" then
+      for id in block.text:gmatch('id="(figure%-[%w_%-]+)"') do ids[id] = true end
+    end
+  end })
+  return ids
+end
+
+local function resolve_figure_links(doc)
+  local known = is_html and figure_ids_in_html(doc) or figure_labels
+  return doc:walk({ Link = function(link)
+    local target = link.target:match("^#(figure%-[%w_%-]+)$")
+    if target and not known[target] then return link.content end
+  end })
+end
+
 function Pandoc(doc)
+  doc = resolve_figure_links(doc)
   if in_quarto and is_html and charts_on_page then
     local here = quarto.utils.resolve_path("plotly.min.js")
     local handle = io.open(here, "r")
@@ -159,4 +192,5 @@ function Pandoc(doc)
     -- into the site's own libraries, so each page loads it locally (no CDN).
     quarto.doc.add_html_dependency({ name = "plotly", version = "local", scripts = { "plotly.min.js" } })
   end
+  return doc
 end

@@ -99,3 +99,33 @@ Rates rose in 2024
     html = pandoc(split, "markdown", "html", tmp_path)
     assert "<table" in html and "</details></figure>" in html
     assert "Rates rose in 2024" not in html
+
+
+def _chart_then_links() -> str:
+    chart = nbformat.v4.new_code_cell("")
+    chart.metadata.update(
+        {"fig-cap": ["Rates rose"], "fig-alt": "A chart.", "sv-figure-id": "figure-x"}
+    )
+    chart.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": CHART_HTML, "image/png": "iVBORw0KGgo=", "text/plain": "plain"},
+        )
+    ]
+    links = nbformat.v4.new_code_cell("")
+    text = "- [Rates rose](#figure-x)\n- [Not drawn here](#figure-missing)"
+    links.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": text, "text/plain": "t"})
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[links, chart])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+    return nbformat.writes(notebook)
+
+
+def test_cross_references_to_charts_link_in_both_formats_and_never_dangle(tmp_path):
+    typst = pandoc(_chart_then_links(), "ipynb", "typst", tmp_path)
+    assert ") <figure-x>" in typst and "#link(<figure-x>)" in typst
+    assert "<figure-missing>" not in typst and "Not drawn here" in typst
+    html = pandoc(_chart_then_links(), "ipynb", "html", tmp_path)
+    assert 'href="#figure-x"' in html and 'id="figure-x"' in html
+    assert "#figure-missing" not in html and "Not drawn here" in html

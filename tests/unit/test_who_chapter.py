@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import people
+from sv_assessment.chapters import who
 from tests.conftest import make_offences
 from tests.unit.test_context_chapter import COUNTS, _run, _text
 
@@ -58,7 +59,8 @@ def test_who_notebook_publishes_counts_rates_and_repeats_without_ids(tmp_path, m
     rates = pd.read_csv(tables / "who_victim_rates.csv")
     assert "Rate per 1,000" in rates.columns
     repeats = pd.read_csv(tables / "who_repeats.csv", dtype=str)
-    assert "victim" in set(repeats["Who"])
+    assert list(repeats["Who"]) == ["victim", "suspect"]
+    assert "recorded as a victim in one offence and as a suspect" in _text(shown)
     published = "\n".join(p.read_text() for p in tables.glob("*.csv")) + _text(shown)
     assert "R1" not in published and "V10" not in published  # ids never published
     assert "without its under-25 test" in _text(shown)
@@ -69,3 +71,9 @@ def test_who_notebook_without_ids_says_what_to_provide(tmp_path, monkeypatch):
     shown = _run("12_who", tmp_path, monkeypatch, offences=frame)
     assert "Not available: repeat victims and suspects" in _text(shown)
     assert not (tmp_path / "tables" / "who_repeats.csv").exists()
+
+
+def test_overlap_below_the_minimum_is_not_given_exactly():
+    frame = _with_ids(make_offences(COUNTS)).assign(year=2024)
+    assert who.overlap_sentence(frame, 5).startswith("Fewer than 5 people")
+    assert who.overlap_sentence(frame.assign(suspect_id=pd.NA), 5).startswith("The victim")

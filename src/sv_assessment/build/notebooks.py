@@ -162,6 +162,10 @@ def plan_notebooks(
             ) from None
         commentary = COMMENTARY_DIR / f"{name}.md"  # the analyst's text the chapter shows
         depends["commentary"] = cache.file_sha256(commentary) if commentary.exists() else None
+        # Structured entries beside it (e.g. 13_priorities.yml) are the chapter's input too.
+        entries = sorted(p for p in COMMENTARY_DIR.glob(f"{name}.*") if p.suffix != ".md")
+        if entries:
+            depends["commentary_entries"] = {p.name: cache.file_sha256(p) for p in entries}
         code = code_keys.notebook_code(source)
         key = cache.notebook_key(source, logical_parameters, depends, config.fingerprint(), code)
         step_dir = cache_dir / name

@@ -248,7 +248,10 @@ class Chapter:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
         # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
-        _display(bundle, {"sv_assessment": {"title": spec.title, "alt": spec.alt_text}})
+        _display(
+            bundle,
+            {"sv_assessment": {"title": spec.title, "alt": spec.alt_text, "name": name}},
+        )
 
 
 def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -110,26 +110,30 @@ def age_gap_sentence(offences: pd.DataFrame) -> str:
 
 
 def repeats_table(offences: pd.DataFrame) -> pd.DataFrame | None:
-    """Repeat victims and suspects (and the overlap), or None when no id column has values."""
+    """Repeat victims and repeat suspects, or None when no id column has values."""
     rows = [
         people.repeats(offences[column], role).as_row()
         for role, column in zip(ROLES, ID_COLUMNS, strict=True)
         if people.has_ids(offences, column)
     ]
-    if not rows:
-        return None
-    if all(people.has_ids(offences, c) for c in ID_COLUMNS):
-        both = people.victim_suspect_overlap(offences)
-        rows.append(
-            {
-                "who": "both a victim and a suspect",
-                "offences_with_an_id": pd.NA,
-                "people": both,
-                "people_in_two_or_more_offences": pd.NA,
-                "offences_involving_them": pd.NA,
-            }
+    return pd.DataFrame(rows) if rows else None
+
+
+def overlap_sentence(offences: pd.DataFrame, minimum_count: int) -> str:
+    """How many people are recorded both as a victim and as a suspect (a count below the
+    publication minimum is given as 'fewer than')."""
+    if not all(people.has_ids(offences, c) for c in ID_COLUMNS):
+        return (
+            "The victim–suspect overlap needs both a victim id and a suspect id; the extract "
+            "has only one of them."
         )
-    return pd.DataFrame(rows)
+    both = people.victim_suspect_overlap(offences)
+    shown = f"fewer than {minimum_count}" if 0 < both < minimum_count else f"{both:,}"
+    return (
+        f"{shown.capitalize()} people were recorded as a victim in one offence and as a "
+        f"suspect in another (or the same) in {offences['year'].max()}: the victim–offender "
+        "overlap that prevention work with young people often meets."
+    )
 
 
 def ids_not_available_note() -> str:

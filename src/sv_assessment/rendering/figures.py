@@ -45,6 +45,8 @@ def figure_cell_options(notebook, where: str = "notebook") -> int:
             )
         cell.metadata["fig-cap"] = [described["title"]]
         cell.metadata["fig-alt"] = described["alt"]
+        if described.get("name"):  # the PDF figure's label, for cross-references to it
+            cell.metadata["sv-figure-id"] = f"figure-{described['name']}"
         charts += 1
     return charts
 

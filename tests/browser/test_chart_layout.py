@@ -17,7 +17,7 @@ import pytest
 
 from sv_assessment.chapters.charts import IMAGE_WIDTH
 from tests.browser.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, LoadedPage, browser  # noqa: F401
-from tests.built_report import PLOTLY_MIME, built_demo
+from tests.built_report import PLOTLY_MIME, BuiltAssessment, built_demo
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +68,8 @@ def cut_off(drawn: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return built_demo()
+def demo() -> BuiltAssessment:
+    return BuiltAssessment(built_demo().published)
 
 
 @pytest.fixture(scope="module")

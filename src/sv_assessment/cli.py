@@ -18,6 +18,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Build the Serious Violence Duty strategic needs assessment: ingest the "
         "inputs, check them against the data contracts, run the chapter notebooks "
         "and publish HTML and PDF under outputs/<year>/.",
+        epilog="Two more commands for a partnership's own extract: "
+        "'pipeline.py init --from FILE...' profiles the files and writes a draft config with "
+        "their columns and codes mapped (every guess marked); 'pipeline.py check --config C' "
+        "reads the inputs and runs the data contracts only, and prints a data-quality summary. "
+        "See docs/your_extract.md.",
     )
     parser.add_argument(
         "--config",

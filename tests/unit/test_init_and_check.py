@@ -145,3 +145,14 @@ def test_a_build_with_a_bad_mapping_fails_naming_the_config_line(drafted, tmp_pa
     line = next(i for i, t in enumerate(config.read_text().splitlines(), 1) if '"Weapon"' in t)
     assert "BUILD FAILED" in message and f"line {line}" in message and "'Weapon Used'" in message
     assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").rglob("*.html"))
+
+
+def test_example_values_are_shown_on_the_terminal_never_written(drafted, tmp_path, capsys):
+    base, frame, _ = drafted
+    draft = tmp_path / "draft.yml"
+    assert main(["init", "--from", str(base / "rms_export.csv"), "--output", str(draft)]) == 0
+    printed = capsys.readouterr().out
+    profile = printed.split("# DRAFT")[0]
+    assert "'Date Recorded': date %d.%m.%Y" in profile
+    an_id = next(i for i in frame["offence_id"] if i in profile)
+    assert an_id not in draft.read_text()

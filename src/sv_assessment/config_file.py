@@ -23,7 +23,12 @@ from pydantic import (
 
 SourceName = Literal["partner", "police_uk"]
 InputKind = Literal[
-    "police_offences", "population", "ae_attendances", "police_uk_street", "deprivation"
+    "police_offences",
+    "population",
+    "ae_attendances",
+    "police_uk_street",
+    "deprivation",
+    "previous_tables",
 ]
 
 

@@ -163,12 +163,22 @@ POLICE_UK_STREET_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+# Last year's published assessment, read from its tables folder (ingest.previous): one row per
+# published number of the tables the comparison uses.
+PREVIOUS_TABLES_FIELDS: tuple[Field, ...] = (
+    Field("table", "string", True, "Published table: sv_rate_by_year, district_rates, ..."),
+    Field("key", "string", True, "The row: a year, a district or an LSOA code"),
+    Field("measure", "string", True, "offences, rate or rank"),
+    Field("value", "float64", False, "The number as published (missing where suppressed)"),
+)
+
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "police_offences": OFFENCE_FIELDS,
     "population": POPULATION_FIELDS,
     "ae_attendances": AE_FIELDS,
     "police_uk_street": POLICE_UK_STREET_FIELDS,
     "deprivation": DEPRIVATION_FIELDS,
+    "previous_tables": PREVIOUS_TABLES_FIELDS,
 }
 
 

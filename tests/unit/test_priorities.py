@@ -20,7 +20,7 @@ def test_entries_become_sections_with_links_to_their_charts(tmp_path):
     entries, synthetic = priorities.load(tmp_path, synthetic=True)
     assert not synthetic  # the partnership's own entries win over the demo's
     text = priorities.markdown(entries, synthetic)
-    assert "### Priority 1: Knife crime among young people" in text
+    assert "## Priority 1: Knife crime among young people" in text
     assert "[Knife crime rates by age](#figure-knife_age_group_rates)" in text
     assert "**Owner:** VRU" in text
 

@@ -52,7 +52,19 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
 
         log.info("making a synthetic LSOA deprivation file at %s", spec.path)
         demo_deprivation.write_for_config(config, spec.path)
-    missing = [spec for spec in missing if spec.kind != "deprivation"]
+    _ensure_demo_extracts(config, [s for s in missing if s.kind not in DERIVED_DEMO_KINDS])
+    # Last: the previous edition's tables are made from the demo extract just written.
+    for spec in [s for s in missing if s.kind == "previous_tables"]:
+        from sv_assessment.build import previous_demo
+
+        log.info("making a synthetic previous assessment's tables in %s", spec.path)
+        previous_demo.write_previous_tables(config, spec.path)
+
+
+DERIVED_DEMO_KINDS = ("deprivation", "previous_tables")
+
+
+def _ensure_demo_extracts(config: AssessmentConfig, missing: list) -> None:
     for spec in [s for s in missing if s.kind == "police_uk_street"]:
         from sv_assessment.demo import police_uk as demo_police_uk
 
@@ -191,6 +203,10 @@ def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
         force = config.police_uk.force if config.police_uk else None
         read = police_uk.read_street_files(spec.path, config.districts, force)
         return read.frame, {"reader": read.summary}
+    if spec.kind == "previous_tables":
+        from sv_assessment.ingest import previous
+
+        return previous.read_previous_tables(spec.path), {"reader": "published tables"}
     mapping = extract_mapping(config, spec)
     if spec.sheet is None and mapping.is_plain:
         fast = fast_csv.read_clean_csv(spec.path, spec.kind)

@@ -73,6 +73,14 @@ NEEDS: tuple[InputNeed, ...] = (
         "How many assault injuries reach hospital, and how many involve a sharp object?",
     ),
     InputNeed(
+        "previous_tables",
+        "Last year's published assessment tables",
+        "the `tables/` folder of last year's published assessment (`outputs/<year>/tables`), "
+        "as an input with `kind: previous_tables`",
+        "the partnership's own previous edition of this assessment",
+        "What has changed since last year's assessment: the key figures, districts and hotspots?",
+    ),
+    InputNeed(
         "hospital_admissions",
         "Hospital admissions for assault by a sharp object (Home Office success measure)",
         "admissions for assault by a sharp object (ICD-10 X99), under-25s, by district and year",

@@ -88,7 +88,7 @@ def markdown(entries: list[Priority], synthetic: bool) -> str:
             "the demo's synthetic data to show the form; they are not a partnership's.\n:::"
         )
     for number, entry in enumerate(entries, start=1):
-        lines = [f"### Priority {number}: {entry.priority}", ""]
+        lines = [f"## Priority {number}: {entry.priority}", ""]
         if entry.recommendation:
             lines += [entry.recommendation.strip(), ""]
         lines.append(f"**Owner:** {entry.owner}")

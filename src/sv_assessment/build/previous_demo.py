@@ -1,0 +1,65 @@
+"""The demo's synthetic 'previous published assessment': the tables last year's edition would
+have published (year before the assessment year), made from the demo's own synthetic extract
+and written exactly as the pipeline publishes tables (suppressed, plain headers), so the
+'what changed' chapter has a previous edition to read. Only for the demo (synthetic data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sv_assessment.analysis import definitions, disclosure
+from sv_assessment.chapters import districts, labels, places, violence_profile
+from sv_assessment.config import AssessmentConfig
+
+
+def _published(frame: pd.DataFrame, counts: list[str], minimum: int) -> pd.DataFrame:
+    out = disclosure.suppress_table(frame, counts, minimum) if counts else frame
+    years = [c for c in out.columns if c == "year"]
+    out = out.astype({c: str for c in years})
+    return labels.plain_headers(disclosure.format_for_publication(out))
+
+
+def previous_tables(
+    offences: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> dict[str, pd.DataFrame]:
+    """The three tables of last year's edition, from the inputs (``config`` is this year's)."""
+    last = config.with_year(config.assessment_year - 1)
+    calendar = definitions.with_calendar(offences)
+    calendar = calendar[calendar["year"].between(last.first_year, last.assessment_year)]
+    serious = calendar[definitions.serious_violence_mask(calendar, last.serious_violence)]
+    minimum = config.minimum_count
+    yearly = violence_profile.yearly_volume(serious, population, last)
+    rates = districts.rates_view(
+        districts.district_table(serious, population, last), last.assessment_year
+    )
+    top = places.top_lsoas(places.lsoa_year_counts(serious, last), last)
+    return {
+        "sv_rate_by_year": _published(
+            yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
+            ["offences"],
+            minimum,
+        ),
+        "district_rates": _published(rates, [f"offences_{last.assessment_year}"], minimum),
+        "places_top_lsoas": _published(
+            top, [c for c in top.columns if c.startswith("offences_")], minimum
+        ),
+    }
+
+
+def write_previous_tables(config: AssessmentConfig, target: Path) -> Path:
+    from sv_assessment.build.staging import _read_input
+
+    offences, _ = _read_input(config, config.inputs["offences"])
+    population, _ = _read_input(config, config.inputs["population"])
+    target.mkdir(parents=True, exist_ok=True)
+    for name, table in previous_tables(offences, population, config).items():
+        table.to_csv(target / f"{name}.csv", index=False, lineterminator="\n")
+    (target / "README.txt").write_text(
+        "SYNTHETIC DATA - the tables a previous edition of the demo assessment would have\n"
+        f"published for {config.assessment_year - 1}, made from the synthetic demo extract.\n",
+        encoding="utf-8",
+    )
+    return target

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sv_assessment.build import staging
+from sv_assessment.build import previous_demo, staging
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.chapters.runtime import Chapter
 from sv_assessment.config import load_config
@@ -34,6 +34,7 @@ def open_chapter(
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year)
     staged = StagedData(Path(staged_dir)) if staged_dir else work.staged
     if not staged.is_staged():
+        previous_demo.ensure(config)
         staging.stage_inputs(config, staged.directory)
     tables = Path(tables_dir) if tables_dir else work.interactive_tables_dir
     if district and not tables_dir:

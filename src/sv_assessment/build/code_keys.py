@@ -25,7 +25,9 @@ _IMPORT = re.compile(rf"^\s*import\s+{PACKAGE}((?:\.\w+)+)", re.M)
 
 # The entry point of each step: what runs, and so what its result depends on.
 STAGE_ENTRY = ("build/staging.py",)
-NOT_RUN_BY_CHAPTERS = frozenset({PACKAGE_DIR / "build" / "staging.py"})
+NOT_RUN_BY_CHAPTERS = frozenset(
+    {PACKAGE_DIR / "build" / "staging.py", PACKAGE_DIR / "build" / "previous_demo.py"}
+)
 RENDER_ENTRY = (
     "rendering/project.py",
     "rendering/pandoc.py",

@@ -93,6 +93,12 @@ def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[st
         from sv_assessment.build import staging
 
         staging.ensure_demo_inputs(config)
+    if config.demo.generate_if_missing and any(
+        s.kind == "previous_tables" and not s.path.exists() for s in config.inputs.values()
+    ):
+        from sv_assessment.build import previous_demo  # pandas and the chapters: only if needed
+
+        previous_demo.ensure(config)  # the demo's synthetic previous edition
     found = {
         name: cache.raw_fingerprint(spec.path, previous.get(name))
         for name, spec in config.inputs.items()

@@ -49,6 +49,19 @@ def previous_tables(
     }
 
 
+def ensure(config: AssessmentConfig) -> None:
+    """For a demo config, write the synthetic previous edition's tables if they are absent
+    (after the demo extract, which they are made from)."""
+    if not config.demo.generate_if_missing:
+        return
+    for spec in config.inputs.values():
+        if spec.kind == "previous_tables" and not spec.path.exists():
+            from sv_assessment.build import staging
+
+            staging.ensure_demo_inputs(config)
+            write_previous_tables(config, spec.path)
+
+
 def write_previous_tables(config: AssessmentConfig, target: Path) -> Path:
     from sv_assessment.build.staging import _read_input
 

@@ -52,13 +52,9 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
 
         log.info("making a synthetic LSOA deprivation file at %s", spec.path)
         demo_deprivation.write_for_config(config, spec.path)
+    # The previous edition's tables are made from the demo extract by the chapters' code, so
+    # not here (staging's cache key would then cover every chapter): build/previous_demo.py.
     _ensure_demo_extracts(config, [s for s in missing if s.kind not in DERIVED_DEMO_KINDS])
-    # Last: the previous edition's tables are made from the demo extract just written.
-    for spec in [s for s in missing if s.kind == "previous_tables"]:
-        from sv_assessment.build import previous_demo
-
-        log.info("making a synthetic previous assessment's tables in %s", spec.path)
-        previous_demo.write_previous_tables(config, spec.path)
 
 
 DERIVED_DEMO_KINDS = ("deprivation", "previous_tables")

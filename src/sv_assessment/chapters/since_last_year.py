@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 PREVIOUS = "previous_tables"
+NOT_LISTED = "not listed"
 
 
 def _published(previous: pd.DataFrame, table: str, measure: str) -> pd.Series:
@@ -83,8 +84,13 @@ def hotspot_changes(previous: pd.DataFrame, top_now: pd.DataFrame) -> pd.DataFra
             "rank_now": [now.get(c) for c in codes],
         }
     )
+    # Not on a list is not a suppressed number: said in words, never shown as missing.
+    for column in ("rank_previous_edition", "rank_now"):
+        frame[column] = [NOT_LISTED if pd.isna(v) else str(int(v)) for v in frame[column]]
     frame["status"] = [
-        "new to the list" if pd.isna(b) else ("no longer on the list" if pd.isna(n) else "still")
+        "new to the list"
+        if b == NOT_LISTED
+        else ("no longer on the list" if n == NOT_LISTED else "still")
         for b, n in zip(frame["rank_previous_edition"], frame["rank_now"], strict=True)
     ]
     return frame

@@ -29,6 +29,7 @@ InputKind = Literal[
     "police_uk_street",
     "deprivation",
     "previous_tables",
+    "boundaries",
 ]
 
 

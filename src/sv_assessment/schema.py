@@ -172,6 +172,15 @@ PREVIOUS_TABLES_FIELDS: tuple[Field, ...] = (
     Field("value", "float64", False, "The number as published (missing where suppressed)"),
 )
 
+# District boundaries from a GeoJSON file (ingest.boundaries): one row per polygon vertex.
+BOUNDARY_FIELDS: tuple[Field, ...] = (
+    Field("district_code", "string", True, "ONS code of the district the polygon belongs to"),
+    Field("ring", "Int64", True, "Which outer ring of the district (a district may have islands)"),
+    Field("point", "Int64", True, "Order of the vertex along the ring"),
+    Field("longitude", "float64", True, "Longitude (WGS84)"),
+    Field("latitude", "float64", True, "Latitude (WGS84)"),
+)
+
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "police_offences": OFFENCE_FIELDS,
     "population": POPULATION_FIELDS,
@@ -179,6 +188,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "police_uk_street": POLICE_UK_STREET_FIELDS,
     "deprivation": DEPRIVATION_FIELDS,
     "previous_tables": PREVIOUS_TABLES_FIELDS,
+    "boundaries": BOUNDARY_FIELDS,
 }
 
 

@@ -56,6 +56,9 @@ def test_reads_fingerprint_takes_only_declared_columns_and_names_unknown_ones():
         cache.reads_fingerprint({"inputs": {"offences": ["zz"]}}, manifest)
     with pytest.raises(KeyError, match="not in the config"):
         cache.reads_fingerprint({"inputs": {"elsewhere": "*"}}, manifest)
+    # An optional input the config leaves out: the chapter says it is not available.
+    absent = cache.reads_fingerprint({"inputs": {"deprivation": "*"}}, manifest)
+    assert absent["inputs"] == {"deprivation": "not provided"}
 
 
 def test_prune_keeps_the_current_entry_and_the_most_recent_others(tmp_path: Path):

@@ -186,6 +186,13 @@ def notebook_reads(notebook_path: Path) -> dict | None:
     return notebook.get("metadata", {}).get("sv_assessment", {}).get("reads")
 
 
+# Optional inputs a chapter may declare that a config may leave out altogether (the chapter
+# then says what is not available); any other undeclared name is a mistake in the notebook.
+OPTIONAL_INPUT_NAMES = frozenset(
+    {"ae_attendances", "deprivation", "boundaries", "previous_assessment", "population"}
+)
+
+
 def reads_fingerprint(reads: dict | None, manifest: dict) -> dict:
     """The hashes of exactly the staged columns and files a notebook declares it reads.
 
@@ -198,7 +205,7 @@ def reads_fingerprint(reads: dict | None, manifest: dict) -> dict:
     for name, columns in (reads.get("inputs") or {}).items():
         staged = manifest["columns"].get(name)
         if staged is None:
-            if name not in manifest["raw"]:
+            if name not in manifest["raw"] and name not in OPTIONAL_INPUT_NAMES:
                 raise KeyError(f"input '{name}' is not in the config")
             found["inputs"][name] = "not provided"
             continue

@@ -54,10 +54,15 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
         demo_deprivation.write_for_config(config, spec.path)
     # The previous edition's tables are made from the demo extract by the chapters' code, so
     # not here (staging's cache key would then cover every chapter): build/previous_demo.py.
+    for spec in [s for s in missing if s.kind == "boundaries"]:
+        from sv_assessment.demo import boundaries as demo_boundaries
+
+        log.info("making synthetic district blocks (not real boundaries) at %s", spec.path)
+        demo_boundaries.write_for_config(config, spec.path)
     _ensure_demo_extracts(config, [s for s in missing if s.kind not in DERIVED_DEMO_KINDS])
 
 
-DERIVED_DEMO_KINDS = ("deprivation", "previous_tables")
+DERIVED_DEMO_KINDS = ("deprivation", "previous_tables", "boundaries")
 
 
 def _ensure_demo_extracts(config: AssessmentConfig, missing: list) -> None:
@@ -199,6 +204,11 @@ def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
         force = config.police_uk.force if config.police_uk else None
         read = police_uk.read_street_files(spec.path, config.districts, force)
         return read.frame, {"reader": read.summary}
+    if spec.kind == "boundaries":
+        from sv_assessment.ingest import boundaries
+
+        frame = boundaries.read_boundaries(spec.path, config.district_codes)
+        return frame, {"reader": "GeoJSON boundaries"}
     if spec.kind == "previous_tables":
         from sv_assessment.ingest import previous
 

@@ -64,6 +64,15 @@ NEEDS: tuple[InputNeed, ...] = (
         "gradient?",
     ),
     InputNeed(
+        "boundaries",
+        "District boundaries (GeoJSON)",
+        "a GeoJSON file of the districts in longitude and latitude, each feature with the "
+        "district's ONS code among its properties (`kind: boundaries`)",
+        "ONS Open Geography Portal, 'Local Authority Districts (boundaries), ultra generalised "
+        "(BUC)', downloaded as GeoJSON",
+        "Where on a map are rates highest?",
+    ),
+    InputNeed(
         "ae_attendances",
         "Assault-related A&E attendances",
         "attendances with attendance_date, age_band, sex, mechanism and district_code "

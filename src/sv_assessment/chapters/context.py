@@ -228,3 +228,16 @@ def show_deprivation(
         return None
     chapter.figure(rate_figure(shown, chapter.year, what), f"{prefix}context_deprivation_rates")
     return curve_figure(curve, index, chapter.year, what)
+
+
+def with_lsoa_names(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.DataFrame:
+    """``frame`` with each LSOA's name beside its code (from the deprivation file, which
+    carries them); unchanged when there are no names to give."""
+    if names is None or "lsoa_name" not in names.columns or names["lsoa_name"].isna().all():
+        return frame
+    lookup = names.dropna(subset=["lsoa_name"]).drop_duplicates("lsoa_code")
+    named = frame.copy()
+    position = list(named.columns).index("lsoa_code") + 1
+    values = named["lsoa_code"].map(lookup.set_index("lsoa_code")["lsoa_name"])
+    named.insert(position, "lsoa_name", values.fillna("name not in the file"))
+    return named

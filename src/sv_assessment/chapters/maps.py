@@ -1,0 +1,137 @@
+"""Maps drawn from the boundary input alone: each district a filled polygon, shaded by its
+rate, with the rate written on it (so the map is not read from colour alone) and the numbers
+in the data table beside it. Plain Plotly shapes on longitude and latitude axes: no map tiles,
+no map service and no topojson are fetched, in the web page or for the PDF.
+
+Values come from tables already through disclosure control; a district whose value was not
+published is drawn grey and labelled so.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sv_assessment.chapters import charts
+
+CLASSES = ("#DDE6EE", "#9DB3C7", "#4A7398", "#12436D")  # light to dark, as charts.SEQUENTIAL
+NOT_PUBLISHED = "#BFC1C3"
+
+
+def class_breaks(values: pd.Series, classes: int = len(CLASSES)) -> list[float]:
+    """Equal-count class limits over the published values (at most ``classes`` classes)."""
+    known = pd.to_numeric(values, errors="coerce").dropna()
+    if known.empty:
+        return []
+    quantiles = np.quantile(known, np.linspace(0, 1, classes + 1))
+    return sorted(set(np.round(quantiles, 2).tolist()))
+
+
+def _class_of(value: float, breaks: list[float]) -> int:
+    if len(breaks) < 2:
+        return len(CLASSES) - 1
+    for index, upper in enumerate(breaks[1:]):
+        if value <= upper:
+            return min(index, len(CLASSES) - 1)
+    return len(CLASSES) - 1
+
+
+def district_map(
+    boundaries: pd.DataFrame,
+    values: pd.DataFrame,
+    value: str,
+    title: str,
+    measure: str,
+) -> charts.FigureSpec:
+    """``values``: district_code, district and ``value`` (published; missing = suppressed)."""
+    shown = values.set_index("district_code")
+    numbers = pd.to_numeric(shown[value], errors="coerce")
+    breaks = class_breaks(numbers)
+    fig = go.Figure()
+    legend_done: set[int] = set()
+    for code, shape in boundaries.groupby("district_code", sort=False):
+        if code not in shown.index:
+            continue
+        number = numbers.get(code)
+        known = pd.notna(number)
+        index = _class_of(float(number), breaks) if known else -1
+        colour = CLASSES[index] if known else NOT_PUBLISHED
+        label = f"{number:.2f}" if known else "not published"
+        name = str(shown.loc[code, "district"])
+        for ring_number, (_, ring) in enumerate(shape.sort_values("point").groupby("ring")):
+            first = ring_number == 0 and index not in legend_done
+            legend_done.add(index)
+            fig.add_trace(
+                go.Scatter(
+                    x=ring["longitude"],
+                    y=ring["latitude"],
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=colour,
+                    line={"color": "#FFFFFF", "width": 1},
+                    name=_legend_name(index, breaks),
+                    legendgroup=str(index),
+                    showlegend=first,
+                    hoverinfo="text",
+                    text=f"{name}: {label}",
+                )
+            )
+        centre = shape.loc[shape["ring"] == shape["ring"].min()]
+        fig.add_annotation(
+            x=float(centre["longitude"].mean()),
+            y=float(centre["latitude"].mean()),
+            text=f"{name}<br>{label}",
+            showarrow=False,
+            font={"size": 10, "color": "#FFFFFF" if index >= 2 else charts.TEXT_COLOUR},
+        )
+    latitude = float(boundaries["latitude"].mean())
+    fig.update_xaxes(visible=False)
+    # Equal distances on both axes at this latitude, so shapes are not stretched.
+    fig.update_yaxes(
+        visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(latitude))
+    )
+    fig.update_layout(showlegend=True, plot_bgcolor="#FFFFFF")
+    listed = values.assign(shown_value=numbers.to_numpy())
+    listed = listed.sort_values("shown_value", ascending=False, na_position="last")
+    return charts.FigureSpec(
+        fig,
+        title=title,
+        alt_text=f"Map of the districts shaded by {measure} (darker is higher), each labelled "
+        "with its value: "
+        + "; ".join(
+            f"{r.district}: {'not published' if pd.isna(r.shown_value) else f'{r.shown_value:.2f}'}"
+            for r in listed.itertuples()
+        ),
+        data=values[["district_code", "district", value]],
+        x_title="",
+        y_title="",
+    )
+
+
+def _legend_name(index: int, breaks: list[float]) -> str:
+    if index < 0:
+        return "Not published"
+    if len(breaks) < 2:
+        return "All districts"
+    low = breaks[min(index, len(breaks) - 2)]
+    high = breaks[min(index + 1, len(breaks) - 1)]
+    return f"{low:.2f} to {high:.2f}"
+
+
+def coordinates_not_available_note(source: str) -> str:
+    if source == "police_uk":
+        return (
+            "**Not available: density of crimes from coordinates.** The data.police.uk files "
+            "carry an anonymised map point for each crime, but this version of the pipeline "
+            "drops coordinates as it reads them (only the LSOA is kept), so no point or hexagon "
+            "density map is drawn; the hotspot chapter lists the busiest LSOAs instead."
+        )
+    return (
+        "**Not available: density of offences from coordinates.** The police extract has no "
+        "easting and northing (or longitude and latitude), and this version of the pipeline "
+        "does not read them, so no point or hexagon density map is drawn; the places chapter "
+        "lists the busiest LSOAs instead."
+    )

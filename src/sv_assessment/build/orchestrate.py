@@ -106,9 +106,7 @@ def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[st
     }
 
 
-def stage(
-    config: AssessmentConfig, staged_dir: Path, force: bool
-) -> tuple[dict, dict, str]:
+def stage(config: AssessmentConfig, staged_dir: Path, force: bool) -> tuple[dict, dict, str]:
     """Stage and validate the inputs unless their key is unchanged; returns the manifest, the
     inputs summary and how the step went (``ran`` or ``reused``)."""
     manifest_path = StagedData(staged_dir).manifest_file
@@ -199,9 +197,7 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        manifest, inputs, steps["inputs and contracts"] = stage(
-            config, staged_dir, options.force
-        )
+        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, options.force)
     names = chapter_notebooks(config.source)
     logical = {
         "config_path": str(config.path),
@@ -209,9 +205,7 @@ def build(options: BuildOptions) -> BuildResult:
         # Chart images for the PDF are made at assembly, so one executed chapter serves both.
         "static_images": False,
     }
-    planned = plan_notebooks(
-        names, options.notebooks_dir, cache_dir, manifest, logical, config
-    )
+    planned = plan_notebooks(names, options.notebooks_dir, cache_dir, manifest, logical, config)
     to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
     for job in planned:
         steps[f"notebook {job.name}"] = RAN if job in to_run else REUSED

@@ -87,9 +87,7 @@ def stage_inputs(
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
-        report = validation.validate_input(
-            frame, spec.kind, spec.name, str(spec.path), parameters
-        )
+        report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
         used, set_aside = validation.split_quarantine(frame, report)

@@ -208,6 +208,11 @@ class FigureSpec:
     data: pd.DataFrame
     x_title: str
     y_title: str
+    # What the numbers cover (definition, ages, places, period), shown under the title so that
+    # figures of different scopes are never read as like with like.
+    scope: str = ""
+    # The sources credited, when a chart draws on more than the chapter's usual source.
+    source: str = ""
 
 
 # The PDF's chart images: one size for every chart, drawn by Kaleido.

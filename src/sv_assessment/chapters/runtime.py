@@ -208,7 +208,8 @@ class Chapter:
 
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
-        fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
+        source = spec.source or self.source
+        fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, source)
         published = labels.plain_headers(
             disclosure.format_for_publication(_years_as_text(spec.data))
         )
@@ -220,18 +221,23 @@ class Chapter:
             config={"displayModeBar": False, "responsive": True},
         )
         title = html.escape(spec.title)
+        scope = (
+            f'<br><span class="chart-scope">Scope: {html.escape(spec.scope)}</span>'
+            if spec.scope
+            else ""
+        )
         bundle = {
             "text/html": (
                 f'<figure class="chart" id="figure-{name}">'
-                f"<figcaption>{title}</figcaption>"
+                f"<figcaption>{title}{scope}</figcaption>"
                 f'<div class="chart-canvas" role="img" aria-label="{html.escape(spec.alt_text)}">'
                 f"{div}</div>"
-                f'<p class="chart-source">Source: {html.escape(self.source)}</p>'
+                f'<p class="chart-source">Source: {html.escape(source)}</p>'
                 f"<details><summary>Data for this chart</summary>"
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
             "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-            "text/markdown": spec.title,
+            "text/markdown": spec.title + (f". Scope: {spec.scope}" if spec.scope else ""),
             "text/plain": spec.alt_text,
         }
         if self.static_images:

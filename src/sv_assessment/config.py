@@ -41,6 +41,11 @@ class InputSpec:
     kind: str
     optional: bool = False
     sheet: str | None = None
+    # The extract's own headers, codes and date formats (see ingest.mapping).
+    columns: dict[str, str] = field(default_factory=dict, compare=False)
+    values: dict[str, dict] = field(default_factory=dict, compare=False)
+    date_format: dict[str, str] = field(default_factory=dict, compare=False)
+    lsoa_lookup: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,10 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
             kind=spec.kind,
             optional=spec.optional,
             sheet=spec.sheet,
+            columns=dict(spec.columns),
+            values={name: dict(table) for name, table in spec.values.items()},
+            date_format=dict(spec.date_format),
+            lsoa_lookup=(PROJECT_ROOT / spec.lsoa_lookup).resolve() if spec.lsoa_lookup else None,
         )
         for name, spec in document.inputs.items()
     }

@@ -165,7 +165,8 @@ def expect_breach(case: Case, column: str, expectation: str) -> ContractBreach:
 
 def test_01_missing_required_column_is_named(case: Case):
     frame = pd.read_csv(case.offences, dtype=str, keep_default_na=False)
-    frame.drop(columns=["district_code"]).to_csv(case.offences, index=False)
+    # Both: a district code is derived from a district name (ingest.derive).
+    frame.drop(columns=["district_code", "district_name"]).to_csv(case.offences, index=False)
     expect_input_error(case, "offences.csv", "district_code", "required column missing")
 
 
@@ -440,7 +441,10 @@ def test_30_two_columns_that_could_be_the_same_field(case: Case):
 
 BUILD_FAILURES: dict[str, tuple[Callable[[Case], None], tuple[str, ...]]] = {
     "missing column": (
-        lambda c: c.write_lines([c.lines()[0].replace("district_code", "area"), *c.lines()[1:]]),
+        lambda c: c.write_lines(
+            [c.lines()[0].replace("district_code", "area").replace("district_name", "place")]
+            + c.lines()[1:]
+        ),
         ("offences.csv", "district_code"),
     ),
     "png": (lambda c: c.offences.write_bytes(PNG_BYTES), ("offences.csv", "PNG image")),

@@ -18,24 +18,17 @@ import os
 import shutil
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from sv_assessment.build import cache, code_keys
 from sv_assessment.build import publish as publishing
-from sv_assessment.build.notebooks import (
-    NotebookJob,
-    chapter_notebooks,
-    plan_notebooks,
-    run_notebooks,
-)
+from sv_assessment.build.notebooks import NotebookJob, plan_notebooks, run_notebooks
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig, load_config
 from sv_assessment.errors import BuildError
 from sv_assessment.paths import CONTRACTS_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, REPORT_DIR, WORK_ROOT
+from sv_assessment.rendering.profiles import chapter_notebooks
 
 log = logging.getLogger("sv_assessment")
 
@@ -161,9 +154,9 @@ def assemble(
     try:
         project_dir = WorkFolder(work_dir).report_project_dir
         shutil.rmtree(project_dir, ignore_errors=True)
-        written = project.write_project(project_dir, config, notebooks)
+        written = project.write_project(project_dir, config, notebooks, options.engine)
         if options.engine == "quarto":
-            quarto.render_with_quarto(project_dir, tmp, options.formats)
+            quarto.render_with_quarto(project_dir, tmp, options.formats, config.source)
         else:
             pandoc.render_builtin(project_dir, written, tmp, config, options.formats)
         cache.write_json_atomic(tmp / "entry.json", {"formats": list(options.formats)})
@@ -248,8 +241,8 @@ def build(options: BuildOptions) -> BuildResult:
     staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
     try:
         with timer.step("publish"):
-            from sv_assessment.contracts import quality_page
             from sv_assessment import provenance
+            from sv_assessment.contracts import quality_page
 
             (staging_dir / "tables").mkdir(parents=True, exist_ok=True)
             for job in planned:

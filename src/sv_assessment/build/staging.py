@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment.ingest import fast_csv
-from sv_assessment.contracts import suites
-from sv_assessment.ingest import canonical
-from sv_assessment.contracts import validation
 from sv_assessment.build import cache
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.contracts import suites, validation
+from sv_assessment.ingest import canonical, fast_csv
+from sv_assessment.ingest.columns import canonical_column_names
+from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.paths import relative_to_project
+from sv_assessment.schema import SCHEMAS
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,20 @@ def stage_inputs(
     return staged
 
 
+def extract_mapping(config: AssessmentConfig, spec) -> ExtractMapping:
+    """How to read this input: its mapping in the config, and the districts to derive to."""
+    return ExtractMapping(
+        kind=spec.kind,
+        input_name=spec.name,
+        columns=spec.columns,
+        values=spec.values,
+        date_formats=spec.date_format,
+        lsoa_lookup=spec.lsoa_lookup,
+        config_path=config.path,
+        districts=config.districts,
+    )
+
+
 def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
     """The input as its canonical frame, and what its reader reports (if anything)."""
     if spec.kind == "police_uk_street":
@@ -127,10 +142,13 @@ def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
         force = config.police_uk.force if config.police_uk else None
         read = police_uk.read_street_files(spec.path, config.districts, force)
         return read.frame, {"reader": read.summary}
-    sheet = spec.sheet
-    if sheet is None:
+    mapping = extract_mapping(config, spec)
+    if spec.sheet is None and mapping.is_plain:
         fast = fast_csv.read_clean_csv(spec.path, spec.kind)
         if fast is not None:
-            return fast, fast_csv.CLEAN_CSV
-    frame, raw = canonical.read_table(spec.path, spec.kind, sheet)
-    return frame, raw.describe()
+            fields = SCHEMAS[spec.kind]
+            names = canonical_column_names(fast_csv.header(spec.path), fields)
+            sources = canonical.field_sources(fields, names, None, {})
+            return fast, {**fast_csv.CLEAN_CSV, "fields": sources}
+    read = canonical.read_mapped(spec.path, spec.kind, spec.sheet, mapping)
+    return read.frame, read.describe()

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from sv_assessment.analysis import comparisons, definitions, measures
+from sv_assessment.analysis import definitions, measures, significance
 from sv_assessment.config import AssessmentConfig
 
 ALPHA = 0.05
@@ -68,7 +68,7 @@ def _tests(
                 rr.ratio,
             )
         )
-    base = comparisons.baseline_years(now, config.first_year)
+    base = significance.baseline_years(now, config.first_year)
     if base and (pops[base] > 0).all() and pops.get(now, 0) > 0:
         rr = measures.rate_ratio(
             int(counts[now]), pops[now], int(counts[base].sum()), float(pops[base].sum())
@@ -89,7 +89,7 @@ def _tests(
             )
         )
     if len(config.years) >= 3 and (pops > 0).all():
-        trend = comparisons.poisson_trend(counts.to_numpy(), pops.to_numpy(), config.years)
+        trend = significance.poisson_trend(counts.to_numpy(), pops.to_numpy(), config.years)
         rows.append(
             _row(
                 measure,
@@ -157,7 +157,7 @@ def change_family(
         rows += [r for r in _tests(KNIFE, config.district_names[code], one, residents, config)
                  if r["comparison"] == PREVIOUS_YEAR]  # fmt: skip
     family = pd.DataFrame(rows)
-    family["p_adjusted"] = comparisons.benjamini_hochberg(family["p_value"].to_numpy())
+    family["p_adjusted"] = significance.benjamini_hochberg(family["p_value"].to_numpy())
     family["assessment"] = [
         verdict(p, change)
         for p, change in zip(family["p_adjusted"], family["percent_change"], strict=True)
@@ -195,7 +195,7 @@ def change_sentences(family: pd.DataFrame, measure: str, config: AssessmentConfi
         )
     baseline = pick(family, measure, AREA, BASELINE)
     if baseline is not None:
-        flagged = [y for y in comparisons.PANDEMIC_YEARS if str(y) in baseline.compared_with]
+        flagged = [y for y in significance.PANDEMIC_YEARS if str(y) in baseline.compared_with]
         note = (
             f"; {' and '.join(map(str, flagged))} affected by pandemic restrictions"
             if flagged

@@ -7,7 +7,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 
 from sv_assessment import provenance
-from sv_assessment.analysis import comparisons
+from sv_assessment.analysis import significance
 from sv_assessment.catalog import StagedData
 from sv_assessment.chapters import scope
 from sv_assessment.config import AssessmentConfig
@@ -76,7 +76,7 @@ def software_table() -> pd.DataFrame:
 
 
 def statistical_methods(config: AssessmentConfig, family_summary: str) -> str:
-    base = comparisons.baseline_years(config.assessment_year, config.first_year)
+    base = significance.baseline_years(config.assessment_year, config.first_year)
     baseline = (
         (f"the average of {base[0]} to {base[-1]}" if len(base) > 1 else f"{base[0]}")
         if base
@@ -102,7 +102,7 @@ def statistical_methods(config: AssessmentConfig, family_summary: str) -> str:
   log-linear Poisson model of the yearly counts with the population as offset, its variance
   scaled by the over-dispersion of the counts (quasi-Poisson), gives the average change a year
   and a t test of it.
-- **Multiple comparisons.** {family_summary} A change is called *statistically significant*
+- **Multiple significance.** {family_summary} A change is called *statistically significant*
   only where its adjusted p-value is below 0.05; otherwise *no statistically significant
   change*.
 - **Funnel plots** compare each district's rate with the area-wide rate, with 95% and 99.8%

@@ -44,10 +44,10 @@ def declared_columns(name: str, columns: list[str] | None) -> list[str] | None:
     return columns or list(inputs[name])
 
 
-def _display(bundle: dict) -> None:
+def _display(bundle: dict, metadata: dict | None = None) -> None:
     from IPython.display import display
 
-    display(bundle, raw=True)
+    display(bundle, raw=True, metadata=metadata)
 
 
 def _png(fig: go.Figure) -> bytes:
@@ -237,12 +237,14 @@ class Chapter:
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
             "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-            "text/markdown": spec.title + (f". Scope: {spec.scope}" if spec.scope else ""),
             "text/plain": spec.alt_text,
         }
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
-        _display(bundle)
+        # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
+        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
+        caption = spec.title + (f". Scope: {spec.scope}" if spec.scope else "")
+        _display(bundle, {"sv_assessment": {"title": caption, "alt": spec.alt_text}})
 
 
 def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sv_assessment.analysis import comparisons, definitions
+from sv_assessment.analysis import definitions, significance
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
 KNIFE_AND_WEAPON_COVERS = (
@@ -155,7 +155,7 @@ def population_note(population: pd.DataFrame, config: AssessmentConfig) -> str:
 
 def pandemic_years(config: AssessmentConfig) -> list[int]:
     """The years of the window that COVID-19 restrictions affected."""
-    return [y for y in comparisons.PANDEMIC_YEARS if y in config.years]
+    return [y for y in significance.PANDEMIC_YEARS if y in config.years]
 
 
 def pandemic_note(config: AssessmentConfig) -> str:

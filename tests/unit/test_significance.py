@@ -75,3 +75,14 @@ def test_trend_uses_population_per_year() -> None:
 def test_baseline_is_the_three_years_before_within_the_window() -> None:
     assert significance.baseline_years(2024, 2020) == [2021, 2022, 2023]
     assert significance.baseline_years(2024, 2023) == [2023]
+
+
+def test_a_series_with_offences_in_one_year_is_not_tested() -> None:
+    for counts in ([5, 0, 0, 0, 0], [0, 0, 0, 0, 0]):
+        trend = significance.poisson_trend(counts, [1000] * 5, range(2020, 2025))
+        assert math.isnan(trend.p_value) and math.isnan(trend.annual_percent_change)
+
+
+def test_zeros_in_some_years_still_give_a_trend() -> None:
+    trend = significance.poisson_trend([0, 0, 3, 9, 20], [1000] * 5, range(2020, 2025))
+    assert trend.annual_percent_change > 50 and trend.p_value < 0.05

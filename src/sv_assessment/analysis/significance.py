@@ -101,6 +101,8 @@ def poisson_trend(
 ) -> Trend:
     """Test for a trend in rates across every year, not just the first against the last.
 
+    A series with offences in fewer than two years cannot be tested: every field is NaN.
+
     Fits log(E[count]) = log(population) + a + b * year by maximum likelihood (Newton's method),
     scales the variance by the Pearson dispersion when the counts vary more than Poisson
     counts would (quasi-Poisson; yearly crime counts usually do), and tests b = 0 with a t test
@@ -116,22 +118,32 @@ def poisson_trend(
     if np.any(pop <= 0) or np.any(y < 0):
         raise ValueError("populations must be positive and counts non-negative")
     n = len(y)
-    if y.sum() == 0:
-        return Trend(math.nan, math.nan, math.nan, 1.0, 1.0, n)
+    untestable = Trend(math.nan, math.nan, math.nan, math.nan, math.nan, n)
+    if np.count_nonzero(y) < 2:
+        # Offences in at most one year: the slope's estimate runs off to infinity.
+        return untestable
     x = np.column_stack([np.ones(n), t - t.mean()])
     offset = np.log(pop)
     beta = np.array([math.log(y.sum() / pop.sum()), 0.0])
-    for _ in range(50):
+    try:
+        for _ in range(100):
+            mu = np.exp(offset + x @ beta)
+            information = x.T @ (mu[:, None] * x)
+            step = np.linalg.solve(information, x.T @ (y - mu))
+            beta += step
+            if np.max(np.abs(step)) < 1e-10:
+                break
+        else:
+            return untestable
         mu = np.exp(offset + x @ beta)
         information = x.T @ (mu[:, None] * x)
-        step = np.linalg.solve(information, x.T @ (y - mu))
-        beta += step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    mu = np.exp(offset + x @ beta)
-    information = x.T @ (mu[:, None] * x)
+        inverse = np.linalg.inv(information)
+    except np.linalg.LinAlgError:
+        return untestable
+    if not np.all(np.isfinite(beta)):
+        return untestable
     dispersion = max(1.0, float(np.sum((y - mu) ** 2 / mu) / (n - 2)))
-    se = math.sqrt(dispersion * np.linalg.inv(information)[1, 1])
+    se = math.sqrt(dispersion * inverse[1, 1])
     df = n - 2
     p_value = float(2 * stats.t.sf(abs(beta[1]) / se, df))
     q = stats.t.ppf(1 - (1 - confidence) / 2, df)

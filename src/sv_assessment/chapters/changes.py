@@ -167,7 +167,9 @@ def change_family(
 
 def verdict(p_adjusted: float, percent_change: float) -> str:
     """A rise or fall only where the adjusted p-value is below 5%."""
-    if math.isnan(p_adjusted) or math.isnan(percent_change) or p_adjusted >= ALPHA:
+    if math.isnan(p_adjusted):
+        return "not tested (too few offences)"
+    if math.isnan(percent_change) or p_adjusted >= ALPHA:
         return "no statistically significant change"
     return f"a statistically significant {'rise' if percent_change > 0 else 'fall'}"
 
@@ -206,7 +208,9 @@ def change_sentences(family: pd.DataFrame, measure: str, config: AssessmentConfi
             f"a year{note}): {_ratio_change(baseline)}: {baseline.assessment}."
         )
     trend = pick(family, measure, AREA, TREND)
-    if trend is not None:
+    if trend is not None and math.isnan(trend.percent_change):
+        parts.append(f"Trend across {trend.compared_with}: too few offences to test.")
+    elif trend is not None:
         parts.append(
             f"Trend across {trend.compared_with}, tested over every year: "
             f"{trend.percent_change:+.1f}% a year on average (95% CI {trend.lower:+.1f}% to "
@@ -221,6 +225,8 @@ def change_sentences(family: pd.DataFrame, measure: str, config: AssessmentConfi
 
 
 def _ratio_change(row: pd.Series) -> str:
+    if math.isnan(row.rate_ratio) or math.isinf(row.rate_ratio):
+        return "no rate ratio: no offences in one of the periods"
     return (
         f"{row.percent_change:+.1f}% in the rate; rate ratio {row.rate_ratio:.2f}, 95% CI "
         f"{row.lower:.2f} to {row.upper:.2f}"

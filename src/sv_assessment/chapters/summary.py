@@ -52,9 +52,10 @@ def key_findings(
     findings += district_changes(family, config)
     definition = config.serious_violence
     shares = violence_profile.young_people_shares(offences, definition, now)
-    if shares["with_age_recorded"].gt(0).all():
-        counted = violence_profile.who_is_counted(serious, definition, now)
-        findings.append(violence_profile.who_sentence(shares, counted, definition.age_under))
+    counted = violence_profile.who_is_counted(serious, definition, now)
+    findings.append(
+        violence_profile.who_sentence(shares, counted, definition.age_under, config.minimum_count)
+    )
     return findings
 
 

@@ -240,23 +240,45 @@ def public_place_split(
     return frame
 
 
-def who_sentence(shares: pd.DataFrame, counted: pd.DataFrame, age_under: int | None) -> str:
+def _role_shares(shares: pd.DataFrame, role: str, minimum_count: int) -> str:
+    """'35% were under 25 and 16% under 18', or why no share is given: no ages recorded, or
+    counts so small a share would disclose them."""
+    rows = shares[shares["role"] == role].set_index("age")
+    known = int(rows["with_age_recorded"].iloc[0])
+    people = rows["people"].astype(int)
+    if known == 0:
+        return "no ages were recorded"
+    if known < minimum_count or people.between(1, minimum_count - 1).any():
+        return "too few ages were recorded to publish shares"
+    return (
+        f"{rows.loc['Under 25', 'percent']:.0f}% were under 25 and "
+        f"{rows.loc['Under 18', 'percent']:.0f}% under 18"
+    )
+
+
+def who_sentence(
+    shares: pd.DataFrame, counted: pd.DataFrame, age_under: int | None, minimum_count: int = 5
+) -> str:
     """Who the total counts, then young people's share among offences chosen without regard
     to age (like with like), worded from the tables."""
-    pick = shares.set_index(["role", "age"])["percent"]
-    share = counted.set_index("counted_because")["percent"]
-    because_suspect = next((v for k, v in share.items() if k.startswith("Suspect under")), None)
-    counted_text = (
-        f"The total counts an offence when the victim or the suspect is under {age_under}: "
-        f"{because_suspect:.0f}% of those counted are in only because the suspect was under "
-        f"{age_under}. "
-        if age_under is not None and because_suspect is not None
-        else ""
+    share = counted.set_index("counted_because")
+    because_suspect = next(
+        (r for k, r in share.iterrows() if str(k).startswith("Suspect under")), None
     )
+    counted_text = ""
+    if (
+        age_under is not None
+        and because_suspect is not None
+        and int(because_suspect["offences"]) not in range(1, minimum_count)
+        and counted["offences"].sum() >= minimum_count
+    ):
+        counted_text = (
+            f"The total counts an offence when the victim or the suspect is under {age_under}: "
+            f"{because_suspect['percent']:.0f}% of those counted are in only because the "
+            f"suspect was under {age_under}. "
+        )
     return counted_text + (
-        "Among offences meeting the definition apart from age, of victims with an age "
-        f"recorded {pick[('Victims', 'Under 25')]:.0f}% were under 25 and "
-        f"{pick[('Victims', 'Under 18')]:.0f}% under 18; of suspects, "
-        f"{pick[('Suspects', 'Under 25')]:.0f}% were under 25 and "
-        f"{pick[('Suspects', 'Under 18')]:.0f}% under 18."
+        "Among offences meeting the definition apart from age: of victims with an age "
+        f"recorded, {_role_shares(shares, 'Victims', minimum_count)}; of suspects, "
+        f"{_role_shares(shares, 'Suspects', minimum_count)}."
     )

@@ -213,3 +213,21 @@ def test_wobble_only_says_no_significant_change(config: AssessmentConfig) -> Non
     assert any(
         f.startswith("No district showed a statistically significant change") for f in findings
     )
+
+
+def test_who_sentence_says_so_when_no_age_share_can_be_given():
+    shares = pd.DataFrame(
+        {
+            "role": ["Victims", "Victims", "Suspects", "Suspects"],
+            "age": ["Under 18", "Under 25"] * 2,
+            "people": [0, 0, 2, 3],
+            "with_age_recorded": [0, 0, 3, 3],
+            "percent": [None, None, 66.7, 100.0],
+        }
+    )
+    counted = pd.DataFrame({"counted_because": ["Suspect under 25"], "offences": [3]})
+    counted["percent"] = 100.0
+    text = violence_profile.who_sentence(shares, counted, 25, minimum_count=5)
+    assert "of victims with an age recorded, no ages were recorded" in text
+    assert "too few ages were recorded to publish shares" in text  # 2 and 3 would be disclosed
+    assert "%" not in text

@@ -342,3 +342,13 @@ def test_a_missing_lookup_file_names_the_config_line(tmp_path: Path):
 def test_values_for_a_field_no_column_gives_are_an_error():
     with pytest.raises(InputError, match="values of victim_sex.*no column"):
         canonical(extract(), values={"victim_sex": {"M": "Male"}})
+
+
+def test_a_date_time_format_also_reads_midnight_written_as_the_date():
+    frame = extract()
+    frame["occurred_at"] = ["05.01.2024 22:15", "06.02.2024"]
+    typed = canonical(frame, date_formats={"occurred_at": "%d.%m.%Y %H:%M"})
+    assert typed["occurred_at"].tolist() == [
+        pd.Timestamp("2024-01-05 22:15"),
+        pd.Timestamp("2024-02-06"),
+    ]

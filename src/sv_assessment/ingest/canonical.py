@@ -50,6 +50,9 @@ def _parse_dates(
     configured = mapping.date_format(column) if mapping else None
     if configured:  # the config's format, and only it: a partner's dates are all one way
         parsed = pd.to_datetime(text.where(present), format=configured, errors="coerce")
+        if "%H" in configured:  # midnight is often written as the date alone
+            day = configured.split(" ")[0].split("T")[0]
+            parsed = parsed.fillna(pd.to_datetime(text.where(present), format=day, errors="coerce"))
         bad = present & parsed.isna()
         if bad.any():
             raise InputError(

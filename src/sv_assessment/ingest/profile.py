@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from sv_assessment.ingest import derive
-from sv_assessment.ingest.columns import normalise_header
 
 SAMPLE_ROWS = 50_000  # enough to see every code of a flag column; profiling stays quick
 HEADER_SEARCH_ROWS = 20
@@ -200,15 +199,12 @@ def profile_file(path: Path) -> list[FileProfile]:
     return [_profile_rows(rows, more, path, None, encoding=encoding, delimiter=delimiter)]
 
 
-def looks_like_offence_codes(column: ColumnProfile, values: pd.Series | None = None) -> bool:
+def looks_like_offence_codes(column: ColumnProfile) -> bool:
+    """Whether most of a column's codes are in the Home Office classification table."""
     table = derive.offence_classification().index
     shown = list(column.codes) or column.examples
     codes = derive.normalise_offence_code(pd.Series([c for c in shown if c], dtype="string"))
     return len(codes) > 0 and codes.isin(table).mean() >= 0.8
-
-
-def normalised_headers(profile: FileProfile) -> dict[str, str]:
-    return {normalise_header(c.header): c.header for c in profile.columns}
 
 
 def profile_report(profiles: list[FileProfile]) -> str:

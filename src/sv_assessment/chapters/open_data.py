@@ -89,6 +89,9 @@ def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFra
         [periods, list(config.police_uk.focus_crime_types)], names=["period", "crime_type"]
     )
     counts = chosen.groupby(["period", "crime_type"]).size().reindex(grid, fill_value=0)
+    # A month with no record of any kind has no file in the download: it is left out (the
+    # data-quality chapter lists the months read), never drawn as a month of zero crimes.
+    counts = counts[counts.index.get_level_values("period").isin(set(frame["period"]))]
     out = counts.rename("crimes").reset_index()
     out["month"] = out["period"].astype(str)
     return out[["month", "crime_type", "crimes"]]

@@ -15,6 +15,9 @@
 local is_html = FORMAT:match("html") ~= nil
 local in_quarto = quarto ~= nil and quarto.doc ~= nil
 
+local SYNTHETIC_NOTE = '#block(fill: rgb("#FFF4E5"), inset: 10pt, width: 100%, '
+  .. 'stroke: (left: 4pt + rgb("#B35900")))['
+
 local function markdown_blocks(text)
   return pandoc.read(text, "markdown").blocks
 end
@@ -103,7 +106,8 @@ local function quarto_output(div)
     for _, block in ipairs(div.content) do
       if is_chart_html(block) then
         charts_on_page = true
-        div.content = { block }
+        -- The chart's HTML has its own caption: drop the paragraph Quarto adds from fig-cap.
+        div.content = div.content:filter(function(b) return b.t ~= "Para" and b.t ~= "Plain" end)
         return div
       end
     end
@@ -112,7 +116,9 @@ end
 
 function Div(div)
   if div.classes:includes("synthetic") and FORMAT:match("typst") then
-    local blocks = { pandoc.RawBlock("typst", "#synthetic-note[") }
+    -- Self-contained Typst (no template function): under Quarto, a Typst book's own partials
+    -- (orange-book) may stand in for ours, and the note must still compile.
+    local blocks = { pandoc.RawBlock("typst", SYNTHETIC_NOTE) }
     for _, block in ipairs(div.content) do table.insert(blocks, block) end
     table.insert(blocks, pandoc.RawBlock("typst", "]"))
     return blocks

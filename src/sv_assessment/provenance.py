@@ -143,12 +143,15 @@ def run_record(
     engine: str,
 ) -> dict:
     reconciled = all(
-        info.get("rows_read") == info.get("rows_used", 0) + info.get("rows_set_aside", 0)
+        info.get("rows_read")
+        == info.get("rows_used", 0)
+        + info.get("rows_set_aside", 0)
+        + info.get("rows_out_of_scope", 0)
         for info in inputs.values()
         if info.get("provided")
     )
     if not reconciled:  # staging checks this per input; the record must never say otherwise
-        raise RuntimeError(f"row counts do not reconcile (read = used + set aside): {inputs}")
+        raise RuntimeError(f"row counts do not reconcile (read = used + set aside + out of scope): {inputs}")
     return {
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "assessment": config.summary(),

@@ -15,7 +15,14 @@ ROOT = PROJECT_ROOT
 NOTEBOOKS = sorted(
     p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
 )
-PARAMETERS = ["config_path", "assessment_year", "staged_dir", "tables_dir", "static_images"]
+PARAMETERS = [
+    "config_path",
+    "assessment_year",
+    "staged_dir",
+    "tables_dir",
+    "static_images",
+    "district",
+]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

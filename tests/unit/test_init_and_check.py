@@ -11,6 +11,7 @@ import yaml
 
 from sv_assessment.build.check import run_check
 from sv_assessment.cli import main
+from sv_assessment.config import District
 from sv_assessment.demo.partner import generate_offences, generate_population
 from tests import extract_shapes
 from tests.conftest import SMALL_DISTRICTS
@@ -89,3 +90,27 @@ def test_check_names_the_input_error(drafted, tmp_path: Path):
     result = run_check(config, work_dir=tmp_path / "work")
     assert not result.ok
     assert "'HO Klass'" in result.summary and "'HO Class'" in result.summary
+
+
+def test_a_workbook_draft_takes_the_data_sheet_below_its_title_block(tmp_path: Path):
+    frame = generate_offences(DISTRICTS, 2024, 2024, 60, seed=2)
+    extract_shapes.write_workbook(frame, tmp_path / "extract.xlsx")
+    extract_shapes.write_lsoa_only(
+        frame.dropna(subset=["lsoa_code"]),
+        tmp_path / "lsoa_only.csv",
+        tmp_path / "lookup.csv",
+        [District(*d) for d in DISTRICTS],
+    )
+    draft = tmp_path / "draft.yml"
+    files = [str(tmp_path / "extract.xlsx"), str(tmp_path / "lsoa_only.csv")]
+    assert main(["init", "--from", *files, "--output", str(draft)]) == 0
+    text = draft.read_text()
+    assert "sheet 'Offences'" in text and "header on line 4" in text
+    inputs = yaml.safe_load(text)["inputs"]
+    workbook = inputs["offences"]
+    assert workbook["sheet"] == "Offences"
+    assert workbook["columns"]["Knife?"] == "knife_flag"
+    assert workbook["columns"]["Group"] == "offence_group"
+    assert "values" not in workbook  # Yes/No flags read as they are
+    # LSOA codes only: the district needs the ONS lookup, which the analyst must give.
+    assert inputs["offences_1"]["lsoa_lookup"].startswith("EDIT")

@@ -95,6 +95,7 @@ def _run_notebook(
         "staged_dir": str(_stage(tmp, config_path, with_ae)),
         "tables_dir": str(tmp / "tables"),
         "static_images": False,
+        "district": None,
     }
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     for cell in notebook.cells:

@@ -77,3 +77,25 @@ def test_quarto_image_gets_its_fig_alt_as_alt(tmp_path):
     image = "![Rates rose](chart.png){fig-alt='A line chart of rates.'}\n"
     native = pandoc(image, "markdown", "native", tmp_path)
     assert '( "alt" , "A line chart of rates." )' in native
+
+
+def test_quarto_chart_split_around_a_parsed_table_keeps_every_part(tmp_path):
+    split = """::: {.cell-output .cell-output-display}
+```{=html}
+<figure class="chart" id="figure-x"><figcaption>Rates rose</figcaption><details>
+```
+
+| Year | Rate |
+|------|------|
+| 2024 | 0.67 |
+
+```{=html}
+</details></figure>
+```
+
+Rates rose in 2024
+:::
+"""
+    html = pandoc(split, "markdown", "html", tmp_path)
+    assert "<table" in html and "</details></figure>" in html
+    assert "Rates rose in 2024" not in html

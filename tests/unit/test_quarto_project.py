@@ -11,6 +11,7 @@ import re
 import typing
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -104,8 +105,13 @@ def test_environment_pins_a_quarto_with_typst_books_and_pdf_standards():
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_written_project_follows_the_rules(tmp_path, source):
     config = _config(tmp_path, source)
-    (tmp_path / "chapters").mkdir()
-    written = project.write_project(tmp_path / "report", config, tmp_path / "chapters")
+    executed = tmp_path / "chapters"
+    for chapter in profiles.load_project(REPORT_DIR, source)["book"]["chapters"]:
+        if chapter.endswith(".ipynb"):  # stand-ins for the executed chapters
+            path = executed / Path(chapter).relative_to("notebooks")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nbformat.v4.new_notebook(), path)
+    written = project.write_project(tmp_path / "report", config, executed)
     for path in sorted((tmp_path / "report").glob("_quarto*.yml")):
         assert problems(read(path), path.name) == []
     shared = read(tmp_path / "report" / "_quarto.yml")
@@ -122,8 +128,17 @@ def test_the_written_project_follows_the_rules(tmp_path, source):
     assert not html.get("embed-resources")
     assert (html.get("include-before-body") is not None) is config.synthetic_data
     assert written["format"]["typst"]["pdf-standard"] == "ua-1"
+    # Renderable on its own: every file the project names is inside it.
     report_dir = tmp_path / "report"
-    for name in [*written["filters"], *written["format"]["typst"]["template-partials"]]:
+    named = [
+        *written["filters"],
+        *written["format"]["typst"]["template-partials"],
+        html["css"],
+        *([html["include-before-body"]] if config.synthetic_data else []),
+        *book["chapters"],
+        *written["project"]["render"],
+    ]
+    for name in named:
         assert (report_dir / name).is_file(), name
     # Quarto HTML draws charts with a local plotly.js that the filter adds to chart pages.
     plotly_js = report_dir / Path(written["filters"][0]).parent / "plotly.min.js"

@@ -42,3 +42,55 @@ def test_without_quarto_the_engine_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
     with pytest.raises(AssemblyError, match="no `quarto` executable"):
         quarto.render_with_quarto(tmp_path, tmp_path / "out", ("html",), "partner")
+
+
+STAND_IN = """#!/bin/sh
+# A stand-in for quarto: records its arguments; writes what a render of the asked format would
+# (index.html for html, assessment.pdf for typst) unless told to leave the PDF out.
+echo "$@" >> "$QUARTO_CALLS"
+out=""; to=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --output-dir) out="$2"; shift ;;
+    --to) to="$2"; shift ;;
+  esac
+  shift
+done
+mkdir -p "$out"
+if [ "$to" = html ]; then echo '<html><body>book</body></html>' > "$out/index.html"; fi
+if [ "$to" = typst ] && [ -z "$QUARTO_NO_PDF" ]; then echo pdf > "$out/assessment.pdf"; fi
+"""
+
+
+def _stand_in(tmp_path, monkeypatch, no_pdf: bool = False):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    quarto_bin = bin_dir / "quarto"
+    quarto_bin.write_text(STAND_IN)
+    quarto_bin.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("QUARTO_CALLS", str(tmp_path / "calls.txt"))
+    if no_pdf:
+        monkeypatch.setenv("QUARTO_NO_PDF", "1")
+    project_dir = tmp_path / "report"
+    (project_dir / "notebooks").mkdir(parents=True)
+    return project_dir
+
+
+def test_each_format_renders_into_its_own_folder_with_the_profile(tmp_path, monkeypatch):
+    project_dir = _stand_in(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
+    rendered = quarto.render_with_quarto(project_dir, out, ("html", "pdf"), "police_uk")
+    calls = (tmp_path / "calls.txt").read_text().splitlines()
+    assert len(calls) == 2 and all("--profile police_uk" in c for c in calls)
+    assert "--to html --output-dir _book-html" in calls[0]
+    assert "--to typst --output-dir _book-pdf" in calls[1]
+    assert rendered.html == out / "site" / "index.html" and rendered.html.is_file()
+    assert rendered.pdf == out / "assessment.pdf" and rendered.pdf.is_file()
+
+
+def test_a_requested_output_that_is_missing_fails_the_build(tmp_path, monkeypatch):
+    project_dir = _stand_in(tmp_path, monkeypatch, no_pdf=True)
+    with pytest.raises(AssemblyError, match="wrote no .*assessment.pdf"):
+        quarto.render_with_quarto(project_dir, tmp_path, ("html", "pdf"), "partner")

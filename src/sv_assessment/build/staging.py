@@ -75,19 +75,24 @@ def stage_inputs(
     """Ingest every configured input, validate it, and write the staged Parquet files.
 
     Raises ``ingest.InputError`` for unreadable input and ``contracts.ContractBreach`` when a
-    critical expectation fails; nothing is written into the input folders.
+    critical expectation fails; nothing is written into the input folders. The staged data is
+    marked usable (``inputs.json`` written) only once every contract has passed, so a chapter
+    never reads data whose contracts failed, however often it is re-run.
     """
     staged_dir = staged_dir or default_staged_dir(config)
     ensure_demo_inputs(config)
     staged_dir.mkdir(parents=True, exist_ok=True)
-    parameters = suites.contract_parameters(config, now)
     staged = StagingResult(StagedData(staged_dir))
+    staged.staged.inputs_file.unlink(missing_ok=True)  # unusable until the contracts pass
+    parameters = suites.contract_parameters(config, now)
     failures: list[suites.ExpectationOutcome] = []
     for spec in config.inputs.values():
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
+        rows_read = len(frame)
+        frame = in_window(frame, spec.kind, config, now)
         report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
@@ -106,7 +111,8 @@ def stage_inputs(
             "sha256": cache.file_sha256(spec.path),
             "bytes": spec.path.stat().st_size,
             **reader_summary,
-            "rows_read": len(frame),
+            "rows_read": rows_read,
+            "rows_out_of_scope": rows_read - len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
             "set_aside_by_reason": report.set_aside_counts(),
@@ -114,10 +120,36 @@ def stage_inputs(
     staged.staged.contracts_file.write_text(
         json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str)
     )
-    staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
     if failures:
         raise suites.ContractBreach(failures)
+    staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
     return staged
+
+
+# The date that places each row in time. An extract may cover more than the assessment window
+# (a five-year extract assessed for an earlier year): rows dated before the window, or after it
+# but not after today, are out of scope and counted, never a breach. A date in the future stays
+# in, for the contract to refuse.
+WINDOW_DATE = {
+    "police_offences": "recorded_date",
+    "ae_attendances": "attendance_date",
+    "police_uk_street": "month",
+}
+
+
+def in_window(
+    frame: pd.DataFrame, kind: str, config: AssessmentConfig, now: datetime | None = None
+) -> pd.DataFrame:
+    """The rows of ``frame`` in scope for the assessment window (rows without a date stay)."""
+    column = WINDOW_DATE.get(kind)
+    if column not in frame.columns:
+        return frame
+    dates = frame[column]
+    start = pd.Timestamp(config.first_year, 1, 1)
+    end = pd.Timestamp(config.assessment_year + 1, 1, 1)
+    outside = (dates < start) | ((dates >= end) & (dates <= pd.Timestamp(now or datetime.now())))
+    outside = outside.fillna(False).astype(bool)
+    return frame.loc[~outside].reset_index(drop=True) if outside.any() else frame
 
 
 def extract_mapping(config: AssessmentConfig, spec) -> ExtractMapping:

@@ -11,17 +11,23 @@ from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
 
 
 def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
+    """Rows read, used and set aside per input; and, when an extract reaches beyond the
+    assessment window, the rows outside it (out of scope, not errors), so read = the rest."""
     rows = [
         {
             "input": name,
             "provided": "Yes" if info.get("provided") else "No",
             "rows_read": info.get("rows_read"),
+            "rows_outside_the_assessment_window": info.get("rows_out_of_scope", 0),
             "rows_used": info.get("rows_used"),
             "rows_set_aside": info.get("rows_set_aside"),
         }
         for name, info in inputs.items()
     ]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if not frame["rows_outside_the_assessment_window"].fillna(0).astype(bool).any():
+        frame = frame.drop(columns="rows_outside_the_assessment_window")
+    return frame
 
 
 def offence_completeness(offences: pd.DataFrame) -> pd.DataFrame:

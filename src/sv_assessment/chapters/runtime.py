@@ -85,6 +85,9 @@ class Chapter:
     staged_dir: Path
     tables_dir: Path
     static_images: bool
+    # A district briefing: the ONS code of the one district every read is narrowed to (the
+    # config is narrowed to it too); None for the whole area.
+    place: str | tuple[str, ...] | None = None  # a group's districts: a tuple of codes
 
     @property
     def source(self) -> str:
@@ -106,7 +109,16 @@ class Chapter:
 
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        return self.staged.read(name, declared_columns(name, columns))
+        columns = declared_columns(name, columns)
+        if self.place is None:
+            return self.staged.read(name, columns)
+        wanted = None if columns is None else list(dict.fromkeys([*columns, "district_code"]))
+        frame = self.staged.read(name, wanted)
+        if "district_code" not in frame.columns:  # not about places (e.g. a lookup table)
+            return frame
+        codes = [self.place] if isinstance(self.place, str) else list(self.place)
+        frame = frame[frame["district_code"].isin(codes)].reset_index(drop=True)
+        return frame if columns is None else frame[columns]
 
     def provided(self, name: str) -> bool:
         return self.staged.provided(name)

@@ -71,6 +71,12 @@ def input_lines(name: str, profile: FileProfile, kind: str, root: Path) -> list[
         lines.append("    date_format:")
         for target, fmt in formats.items():
             lines.append(f"      {target}: {_quote(fmt)}  # GUESS (every value reads so): confirm")
+    targets = {m[0] for m in matched.values()}
+    if "lsoa_code" in targets and not targets & {"district_code", "district_name", "lsoa_name"}:
+        lines.append(
+            '    lsoa_lookup: "EDIT: the ONS LSOA (2021) to district lookup CSV '
+            '(docs/your_extract.md)"  # the district is derived from the LSOA'
+        )
     derived = [
         f"{target} (derived: {how})"
         for target, how in DERIVED_NOTES.items()

@@ -18,6 +18,14 @@ from sv_assessment.schema import OFFENCE_GROUPS, SCHEMAS
 # Headers seen in police record-management exports, beyond the aliases ingest accepts as they
 # are. Used only to guess: the analyst confirms each one in the draft.
 HEADER_GUESSES: dict[str, str] = {
+    "reference": "offence_id",
+    "crimeref": "offence_id",
+    "recorded": "recorded_date",
+    "occurred": "occurred_at",
+    "knife": "knife_flag",
+    "firearm": "firearm_flag",
+    "domesticabuse": "domestic_abuse_flag",
+    "publicplace": "public_place_flag",
     "crimenumber": "offence_id",
     "crimeno": "offence_id",
     "occurrencenumber": "offence_id",
@@ -92,6 +100,8 @@ def _content_guess(column: ColumnProfile) -> tuple[str, str] | None:
         return "lsoa_name", "its values look like LSOA names"
     if looks_like_offence_codes(column):
         return "offence_code", "its values are Home Office offence codes"
+    if text and {c.lower() for c in text} <= {g.lower() for g in OFFENCE_GROUPS}:
+        return "offence_group", "its values are our offence groups"
     return None
 
 
@@ -101,11 +111,15 @@ def match_columns(profile: FileProfile, kind: str) -> dict[str, tuple[str, str]]
     matched: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
     for column in profile.columns:
-        key = normalise_header(column.header)
+        # Punctuation ignored ("Knife?"): the draft then maps the header in `columns:`.
+        key = re.sub(r"[^a-z0-9]", "", column.header.lower())
         target, why = None, ""
-        if key in {normalise_header(f) for f in fields}:
+        if normalise_header(column.header) in {normalise_header(f) for f in fields}:
             target = next(f for f in fields if normalise_header(f) == key)
             why = "same name"
+        elif key in {normalise_header(f) for f in fields}:
+            target = next(f for f in fields if normalise_header(f) == key)
+            why = "our name for it"
         elif COLUMN_ALIASES.get(key) in fields:
             target, why = COLUMN_ALIASES[key], "a known header for it"
         elif HEADER_GUESSES.get(key) in fields:

@@ -40,4 +40,4 @@ def open_chapter(
         tables = tables / "-".join(d.code for d in place.districts)
     codes = tuple(d.code for d in place.districts)
     code = None if place is config else codes[0] if len(codes) == 1 else codes
-    return Chapter(place, staged.directory, tables, static_images, code)
+    return Chapter(place, staged.directory, tables, static_images, code, area_config=config)

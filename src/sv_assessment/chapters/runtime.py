@@ -88,6 +88,8 @@ class Chapter:
     # A district briefing: the ONS code of the one district every read is narrowed to (the
     # config is narrowed to it too); None for the whole area.
     place: str | tuple[str, ...] | None = None  # a group's districts: a tuple of codes
+    # The whole area's config, when the chapter is narrowed to a place: its comparator.
+    area_config: AssessmentConfig | None = None
 
     @property
     def source(self) -> str:
@@ -106,6 +108,12 @@ class Chapter:
     @property
     def year(self) -> int:
         return self.config.assessment_year
+
+    def whole_area(self) -> Chapter:
+        """The same chapter for the whole area: a place's comparator (itself for the area)."""
+        if self.place is None or self.area_config is None:
+            return self
+        return Chapter(self.area_config, self.staged_dir, self.tables_dir, self.static_images)
 
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:

@@ -51,7 +51,10 @@ def _options(args: argparse.Namespace, config: Path | None) -> BuildOptions:
 
 def _quiet_logs() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    import distributed  # noqa: F401  (its loggers exist, with their levels, once imported)
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")]:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def editions_main(argv: list[str]) -> int:

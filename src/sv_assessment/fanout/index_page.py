@@ -71,11 +71,12 @@ def key_figures(published: Path, year: int) -> list[str]:
     now, before = _year_row(rates, year), _year_row(rates, year - 1)
     if not now:
         return ["", "", ""]
+    rate = now.get("Rate per 1,000", "")
     interval = f"{now.get('95% CI lower', '')} to {now.get('95% CI upper', '')}"
     return [
         html.escape(before.get("Offences", "")),
         html.escape(now.get("Offences", "")),
-        html.escape(f"{now.get('Rate per 1,000', '')} ({interval})"),
+        html.escape(f"{rate} ({interval})" if rate else "[c]"),  # hidden with its count
     ]
 
 

@@ -160,6 +160,10 @@ def main() -> None:
     parser.add_argument("--partner-rows", type=int, default=10_000_000)
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-editions", action="store_true")
+    parser.add_argument(
+        "--editions-formats", default="html,html+pdf", help="comma list of html or html+pdf"
+    )
+    parser.add_argument("--workers-list", default="1,2", help="workers to measure (comma list)")
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
@@ -219,8 +223,9 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     if not args.skip_editions:
         rates = {}
-        for formats in (("html",), ("html", "pdf")):
-            for workers in (1, 2):
+        workers_list = [int(w) for w in args.workers_list.split(",")]
+        for formats in [tuple(f.split("+")) for f in args.editions_formats.split(",")]:
+            for workers in workers_list:
                 base = DATA / f"editions_{'_'.join(formats)}_{workers}"
                 shutil.rmtree(base, ignore_errors=True)
                 base.mkdir(parents=True)
@@ -232,6 +237,8 @@ def main() -> None:
                 if formats == ("html", "pdf") and workers == 2:
                     note += "; " + ok(minutes <= 60, "<= 60 min")
                 rows.append((label, f"{rate:.2f}", note))
+            if (formats, 1) not in rates or (formats, 2) not in rates:
+                continue
             speedup = rates[(formats, 2)] / rates[(formats, 1)]
             rows.append(
                 (

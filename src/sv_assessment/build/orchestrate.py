@@ -50,6 +50,7 @@ class BuildOptions:
     # group's name) and its folder; it reads the area's staged inputs and has its own cache.
     district: str | None = None
     edition: str | None = None
+    staged_once: bool = False  # the caller staged the inputs for every edition: never re-stage
 
 
 @dataclass
@@ -196,9 +197,9 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        force_stage = options.force and not options.edition
+        force_stage = options.force and not options.staged_once
         manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, force_stage)
-    if options.edition and steps["inputs and contracts"] != REUSED:
+    if options.staged_once and steps["inputs and contracts"] != REUSED:
         raise BuildError(
             "inputs", "an edition reads the area's staged inputs, which were not current"
         )

@@ -112,6 +112,7 @@ def build_editions(
                     district=e.place,
                     edition=None if e.place is None else e.name,
                     force=options.force,
+                    staged_once=True,  # staged above; no edition may stage them again
                 )
                 for e in editions
             ]

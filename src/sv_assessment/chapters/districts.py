@@ -9,11 +9,19 @@ from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig
 
 
+def area_rate(serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig) -> float:
+    """The whole area's rate per 1,000 in the assessment year: every place's comparator."""
+    year = config.assessment_year
+    residents = population.loc[population["year"] == year, "population"].sum()
+    return 1000 * int((serious["year"] == year).sum()) / residents
+
+
 def district_table(
     serious: pd.DataFrame,
     population: pd.DataFrame,
     config: AssessmentConfig,
     family: pd.DataFrame,
+    area_rate: float | None = None,
 ) -> pd.DataFrame:
     """Each district's count, rate and interval in the assessment year, its rank, how it
     compares with the area, and the change on the previous year judged within the family of
@@ -43,7 +51,7 @@ def district_table(
     frame["change_assessment"] = (
         frame["district"].map(tests["assessment"]).fillna("not tested (no population)")
     )
-    return comparison.rank_against_area(frame, "offences", "population")
+    return comparison.rank_against_area(frame, "offences", "population", area_rate)
 
 
 RATE_VIEW = [
@@ -83,11 +91,13 @@ def funnel_figure(
     count_column: str = "offences",
     subject: str = "serious violence",
     unit: str = "Offences",
+    area_rate: float | None = None,
     scope_text: str | None = None,
 ) -> charts.FigureSpec:
     """Each district's rate against its population, with 95% and 99.8% limits around the area's
     rate; the title names the districts above the limits (or says none is)."""
-    area_rate = 1000 * table[count_column].sum() / table["population"].sum()
+    if area_rate is None:
+        area_rate = 1000 * table[count_column].sum() / table["population"].sum()
     sizes = pd.Series(
         range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
     )

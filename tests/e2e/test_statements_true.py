@@ -76,10 +76,10 @@ def test_no_endpoint_trend_and_a_flagged_baseline(words: str):
 
 def test_every_chart_states_its_scope(published: Path):
     html = (published / "assessment.html").read_text(encoding="utf-8")
-    figures = re.findall(r"<figure class=\"chart\".*?</figcaption>", html, flags=re.S)
+    figures = re.findall(r"<figure class=\"chart\".*?</figure>", html, flags=re.S)
     assert len(figures) >= 8
     for figure in figures:
-        assert 'class="chart-scope">Scope:' in figure, figure[:200]
+        assert '<p class="chart-scope">Scope:' in figure, figure[:200]
     knife = [f for f in figures if "knife_monthly_rolling" in f][0]
     assert "any age, any place, domestic abuse included" in knife
 
@@ -88,9 +88,9 @@ def test_health_compares_like_with_like_and_credits_both_sources(published: Path
     header = rows(published, "health_monthly")[0].keys()
     assert "A&E assault under 25" in header and "Police injury violence victim under 25" in header
     html = (published / "assessment.html").read_text(encoding="utf-8")
-    health = html[html.index('id="figure-health_monthly"') :]
-    source = re.search(r'class="chart-source">(.*?)</p>', health).group(1)
-    assert "A&amp;E" in source and "police-recorded crime" in source
+    health = re.search(r'id="figure-health_monthly".*?</figure>', html, flags=re.S).group(0)
+    source = re.search(r"Source: ([^\"<]*)", health).group(1)  # drawn in the chart
+    assert "emergency department" in source and "police-recorded crime" in source
 
 
 def test_success_measures_are_reported_or_said_unavailable(published: Path):

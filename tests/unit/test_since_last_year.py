@@ -8,7 +8,7 @@ import pytest
 
 from sv_assessment.analysis import definitions
 from sv_assessment.build import previous_demo
-from sv_assessment.chapters import districts, places, since_last_year, violence_profile
+from sv_assessment.chapters import maps, places, since_last_year, violence_profile
 from sv_assessment.ingest.errors import InputError
 from sv_assessment.ingest.previous import read_previous_tables
 from tests.conftest import DISTRICTS, make_config, make_offences, make_population
@@ -50,7 +50,7 @@ def test_key_figures_districts_and_hotspots_beside_last_year(tmp_path):
     # Same data: last year's published count is this edition's count for that year.
     assert figures.loc[0, "offences"] == figures.loc[1, "offences"]
     changes = since_last_year.district_changes(
-        previous, districts.district_table(serious, population, config)
+        previous, maps.district_rates(serious, population, config)
     )
     assert changes["rank_previous_edition"].notna().all()
     top = places.top_lsoas(places.lsoa_year_counts(serious, config), config)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sv_assessment.analysis import definitions, disclosure
-from sv_assessment.chapters import districts, labels, places, violence_profile
+from sv_assessment.chapters import labels, maps, places, violence_profile
 from sv_assessment.config import AssessmentConfig
 
 
@@ -32,9 +32,11 @@ def previous_tables(
     serious = calendar[definitions.serious_violence_mask(calendar, last.serious_violence)]
     minimum = config.minimum_count
     yearly = violence_profile.yearly_volume(serious, population, last)
-    rates = districts.rates_view(
-        districts.district_table(serious, population, last), last.assessment_year
-    )
+    rates = maps.district_rates(serious, population, last)
+    rates = rates[
+        ["rank", "district", "population", "offences", "rate", "rate_lower", "rate_upper"]
+    ]
+    rates = rates.rename(columns={"offences": f"offences_{last.assessment_year}"})
     top = places.top_lsoas(places.lsoa_year_counts(serious, last), last)
     return {
         "sv_rate_by_year": _published(

@@ -37,6 +37,7 @@ HEADERS: dict[str, str] = {
     "rate_per_1000": "Rate per 1,000",
     "age_band": "Age band",
     "victim_age_band": "Victim's age band",
+    "adjusted_p_value": "p-value (adjusted for all tests)",
 }
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"offences_(\d{4})", r"Offences \1"),

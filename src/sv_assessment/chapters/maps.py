@@ -15,10 +15,29 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sv_assessment.analysis import comparison
 from sv_assessment.chapters import charts
 
 CLASSES = ("#DDE6EE", "#9DB3C7", "#4A7398", "#12436D")  # light to dark, as charts.SEQUENTIAL
 NOT_PUBLISHED = "#BFC1C3"
+
+
+def district_rates(serious: pd.DataFrame, population: pd.DataFrame, config) -> pd.DataFrame:
+    """Each district's offences in the assessment year, its rate per 1,000 residents with the
+    interval, and its rank (1 = highest rate)."""
+    year = config.assessment_year
+    codes = config.district_codes
+    counts = serious[serious["year"] == year].groupby("district_code").size()
+    residents = population[population["year"] == year].groupby("district_code")["population"]
+    frame = pd.DataFrame(
+        {
+            "district_code": codes,
+            "district": [config.district_names[c] for c in codes],
+            "population": residents.sum().reindex(codes).to_numpy(),
+            "offences": counts.reindex(codes, fill_value=0).astype(int).to_numpy(),
+        }
+    )
+    return comparison.rank_against_area(frame, "offences", "population")
 
 
 def class_breaks(values: pd.Series, classes: int = len(CLASSES)) -> list[float]:

@@ -80,7 +80,9 @@ class Chapter:
     static_images: bool
     # A district briefing: the ONS code of the one district every read is narrowed to (the
     # config is narrowed to it too); None for the whole area.
-    place: str | None = None
+    place: str | tuple[str, ...] | None = None  # a group's districts: a tuple of codes
+    # The whole area's config, when the chapter is narrowed to a place: its comparator.
+    area_config: AssessmentConfig | None = None
 
     @property
     def source(self) -> str:
@@ -100,6 +102,12 @@ class Chapter:
     def year(self) -> int:
         return self.config.assessment_year
 
+    def whole_area(self) -> Chapter:
+        """The same chapter for the whole area: a place's comparator (itself for the area)."""
+        if self.place is None or self.area_config is None:
+            return self
+        return Chapter(self.area_config, self.staged_dir, self.tables_dir, self.static_images)
+
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         columns = declared_columns(name, columns)
@@ -109,7 +117,8 @@ class Chapter:
         frame = self.staged.read(name, wanted)
         if "district_code" not in frame.columns:  # not about places (e.g. a lookup table)
             return frame
-        frame = frame[frame["district_code"] == self.place].reset_index(drop=True)
+        codes = [self.place] if isinstance(self.place, str) else list(self.place)
+        frame = frame[frame["district_code"].isin(codes)].reset_index(drop=True)
         return frame if columns is None else frame[columns]
 
     def provided(self, name: str) -> bool:
@@ -214,8 +223,9 @@ class Chapter:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         # The finding title and the source are drawn in the figure itself, so the chart reads
         # the same in JupyterLab (which shows the Plotly JSON), on the page and in the PDF.
+        source = spec.source or self.source
         fig = charts.house_style(
-            spec.figure, spec.title, spec.x_title, spec.y_title, self.source, spec.zero_based
+            spec.figure, spec.title, spec.x_title, spec.y_title, source, spec.zero_based
         )
         published = labels.plain_headers(
             disclosure.format_for_publication(_years_as_text(spec.data))
@@ -228,6 +238,9 @@ class Chapter:
             config={"displayModeBar": False, "responsive": True},
         )
         title = html.escape(spec.title)
+        # What the numbers cover, in words under the chart, so charts of different scopes are
+        # never read as like with like.
+        scope = f'<p class="chart-scope">Scope: {html.escape(spec.scope)}</p>' if spec.scope else ""
         bundle = {
             "text/html": (
                 # The caption names the figure for screen readers; the chart shows the title.
@@ -235,6 +248,7 @@ class Chapter:
                 f'<figcaption class="visually-hidden">{title}</figcaption>'
                 f'<div class="chart-canvas" role="img" aria-label="{html.escape(spec.alt_text)}">'
                 f"{div}</div>"
+                f"{scope}"
                 f"<details><summary>Data for this chart</summary>"
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
@@ -244,10 +258,12 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
-        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
+        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt; the
+        # caption carries the scope in the PDF; the name gives the PDF figure its label.
+        caption = spec.title + (f". Scope: {spec.scope}" if spec.scope else "")
         _display(
             bundle,
-            {"sv_assessment": {"title": spec.title, "alt": spec.alt_text, "name": name}},
+            {"sv_assessment": {"title": caption, "alt": spec.alt_text, "name": name}},
         )
 
 

@@ -14,13 +14,11 @@ import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-
-from jupyter_client.manager import AsyncKernelManager
 
 _PR_SET_PDEATHSIG = 1
 KERNEL_LOG_ENV = "SV_ASSESSMENT_KERNEL_LOG"
-QUIET_KERNEL_MANAGER = "sv_assessment.build.processes.QuietKernelManager"
+# By name: the kernel manager module imports jupyter_client, which a no-change build skips.
+QUIET_KERNEL_MANAGER = "sv_assessment.build.kernels.QuietKernelManager"
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -50,16 +48,3 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             process.kill()
     for process in processes:
         process.join(timeout=5)
-
-
-class QuietKernelManager(AsyncKernelManager):
-    """Starts a kernel with its console output (ipykernel's TCP warning, shut-down messages)
-    appended to the file named by ``SV_ASSESSMENT_KERNEL_LOG`` instead of the build's console."""
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        log_path = os.environ.get(KERNEL_LOG_ENV)
-        if not log_path or "stderr" in kw:
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:  # the kernel keeps its own copy of the descriptor
-            return await super()._async_launch_kernel(kernel_cmd, stdout=log, stderr=log, **kw)

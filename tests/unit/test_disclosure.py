@@ -180,7 +180,8 @@ def test_format_for_publication() -> None:
     out = format_for_publication(frame)
     pd.testing.assert_frame_equal(frame, before)
     assert out["count"].tolist() == ["1,234", SUPPRESSED_MARKER, "0"]
-    assert out["rate"].tolist() == [1.25, SUPPRESSED_MARKER, 0.5]
+    # Every value of a column to the same decimal places: trailing zeros kept (0.50 by 1.25).
+    assert out["rate"].tolist() == ["1.25", SUPPRESSED_MARKER, "0.50"]
     assert out["ward"].tolist() == ["a", "b", "c"]
     assert is_safe(out, ["count"], 5)
 

@@ -199,12 +199,32 @@ def format_for_publication(
             continue
         source = out[col]
         is_count = col in counts
+        places = None if is_count else _decimal_places(source)
         rendered = [
-            SUPPRESSED_MARKER if pd.isna(v) else (f"{round(float(v)):,}" if is_count else v)
+            SUPPRESSED_MARKER
+            if pd.isna(v)
+            else (
+                f"{round(float(v)):,}"
+                if is_count
+                else (v if places is None else f"{float(v):.{places}f}")
+            )
             for v in source.tolist()
         ]
         out[col] = pd.Series(rendered, index=out.index, dtype=object)
     return out
+
+
+def _decimal_places(column: pd.Series, most: int = 4) -> int | None:
+    """The fewest decimal places (up to ``most``) that show every value of a numeric column
+    exactly, so a column keeps its trailing zeros (2.40 beside 2.36, not 2.4); None when the
+    values need more (they are then left as they are)."""
+    if not pd.api.types.is_numeric_dtype(column):
+        return None
+    values = pd.to_numeric(column, errors="coerce").dropna().astype(float)
+    for places in range(most + 1):
+        if np.allclose(values, values.round(places), rtol=0, atol=1e-9):
+            return places
+    return None
 
 
 def _published_numbers(column: pd.Series) -> np.ndarray:

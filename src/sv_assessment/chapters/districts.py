@@ -110,6 +110,7 @@ def funnel_figure(
         data=table[["district", "population", count_column, "rate", "compared_with_area"]],
         x_title="Resident population",
         y_title=f"{unit} per 1,000 residents",
+        zero_based=False,
     )
 
 
@@ -127,10 +128,18 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
     from plotly.subplots import make_subplots
 
     districts = list(dict.fromkeys(trends["district"]))
-    columns = 4
+    # Two columns keep each panel's title readable at 320 px; one y scale for every panel so
+    # the shapes compare (the scale is stated in the title of the y axis).
+    columns = 2
     rows = -(-len(districts) // columns)
+    panel = 150
     fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=districts, shared_yaxes=True, vertical_spacing=0.12
+        rows=rows,
+        cols=columns,
+        subplot_titles=districts,
+        shared_xaxes=True,
+        vertical_spacing=min(0.3 / rows, 46 / (rows * panel)),
+        horizontal_spacing=0.14,
     )
     for index, name in enumerate(districts):
         one = trends[trends["district"] == name]
@@ -140,10 +149,14 @@ def trends_figure(trends: pd.DataFrame, config: AssessmentConfig) -> charts.Figu
             mode="lines+markers",
             line={"color": charts.PALETTE[0]},
             showlegend=False,
+            hovertemplate=f"{name}, %{{x}}: %{{y:,}}<extra></extra>",
             row=index // columns + 1,
             col=index % columns + 1,
         )
-    fig.update_layout(height=220 * rows)
+    top = float(pd.to_numeric(trends["offences"], errors="coerce").max() or 1)
+    fig.update_yaxes(matches="y", range=[0, top * 1.1], nticks=4)
+    fig.update_annotations(font={"size": 12})
+    fig.update_layout(height=rows * panel + 200)
     change = trends.pivot(index="district", columns="year", values="offences")
     up = (change[config.assessment_year] > change[config.first_year]).fillna(False).astype(bool)
     rising = change.index[up.to_numpy()].tolist()

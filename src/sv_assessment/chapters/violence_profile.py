@@ -193,6 +193,9 @@ def public_place_split(
 def who_sentence(shares: pd.DataFrame) -> str:
     """One line on young people's share, worded from the table."""
     pick = shares.set_index(["role", "age"])["percent"]
+    wanted = [(role, age) for role in ("Victims", "Suspects") for age in ("Under 25", "Under 18")]
+    if any(key not in pick.index or pd.isna(pick[key]) for key in wanted):
+        return "Too few offences had a victim's and a suspect's age recorded to give these shares."
     return (
         f"Of victims with an age recorded, {pick[('Victims', 'Under 25')]:.0f}% were under 25 "
         f"and {pick[('Victims', 'Under 18')]:.0f}% under 18; of suspects, "

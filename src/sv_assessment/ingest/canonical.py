@@ -50,6 +50,9 @@ def _parse_dates(
     configured = mapping.date_format(column) if mapping else None
     if configured:  # the config's format, and only it: a partner's dates are all one way
         parsed = pd.to_datetime(text.where(present), format=configured, errors="coerce")
+        if "%H" in configured:  # midnight is often written as the date alone
+            day = configured.split(" ")[0].split("T")[0]
+            parsed = parsed.fillna(pd.to_datetime(text.where(present), format=day, errors="coerce"))
         bad = present & parsed.isna()
         if bad.any():
             raise InputError(
@@ -207,6 +210,13 @@ def _to_canonical(
     ]
     if missing:
         raise missing_columns_error(path, headers, kind, mapping=mapping)
+    unread = [name for name in (mapping.values if mapping else {}) if name not in present]
+    if unread:
+        raise InputError(
+            path,
+            f"the config maps values of {unread[0]} ({mapping.where('values', unread[0])}) but "
+            f"no column of the file is read as {unread[0]}; map one to it under 'columns:'",
+        )
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in present:

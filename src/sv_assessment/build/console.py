@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -26,6 +27,32 @@ KNOWN_NOISE = (
     (UserWarning, r"The kopts argument is ignored if using a server"),
 )
 _FILE_HANDLER: logging.Handler | None = None
+log = logging.getLogger("sv_assessment")
+
+
+STEPS = ("inputs and contracts", "notebooks", "assemble", "publish")
+
+
+class StepTimer:
+    """Times each step and says on the console which step of how many is running."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str):
+        timer = self
+
+        class _Step:
+            def __enter__(self):
+                log.info("▶ step %d/%d: %s", STEPS.index(name) + 1, len(STEPS), name)
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.timings[name] = round(time.perf_counter() - self.start, 2)
+                if exc[0] is None:
+                    log.info("✔ %s (%.1f s)", name, timer.timings[name])
+
+        return _Step()
 
 
 class Stopped(BaseException):

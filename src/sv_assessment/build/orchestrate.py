@@ -16,12 +16,11 @@ import json
 import logging
 import os
 import shutil
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sv_assessment.build import cache, code_keys, guards, lock
+from sv_assessment.build import cache, code_keys, console, guards, lock
 from sv_assessment.build import publish as publishing
 from sv_assessment.build.notebooks import NotebookJob, plan_notebooks, run_notebooks
 from sv_assessment.catalog import StagedData, WorkFolder
@@ -48,6 +47,11 @@ class BuildOptions:
     force: bool = False  # re-run every step, whatever the cache holds
     replace: bool = False  # publish over an assessment built from another configuration file
     wait_seconds: float = 0  # how long to wait for another build of the same assessment
+    # An edition (``fanout.editions``): the place its chapters are about (a district or a
+    # group's name) and its folder; it reads the area's staged inputs and has its own cache.
+    district: str | None = None
+    edition: str | None = None
+    staged_once: bool = False  # the caller staged the inputs for every edition: never re-stage
 
 
 @dataclass
@@ -65,29 +69,6 @@ class BuildResult:
     @property
     def reused(self) -> list[str]:
         return [s for s, how in self.steps.items() if how == REUSED]
-
-
-STEPS = ("inputs and contracts", "notebooks", "assemble", "publish")
-
-
-class _Timer:
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-
-    def step(self, name: str):
-        timer = self
-
-        class _Step:
-            def __enter__(self):
-                log.info("▶ step %d/%d: %s", STEPS.index(name) + 1, len(STEPS), name)
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                timer.timings[name] = round(time.perf_counter() - self.start, 2)
-                if exc[0] is None:
-                    log.info("✔ %s (%.1f s)", name, timer.timings[name])
-
-        return _Step()
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -200,7 +181,11 @@ def build(options: BuildOptions) -> BuildResult:
     guards.check_writable(final_dir.parent, "outputs", "--outputs")
     guards.check_writable(work.root, "work", "--work")
     name = f"{config.path.stem} {config.assessment_year}"
-    with lock.assessment_lock(work.root, name, options.wait_seconds):
+    # Editions build side by side from the area's staged inputs: each holds its own folder.
+    held = work.edition(options.edition) if options.edition else work
+    if options.edition:
+        name += f" (edition {options.edition})"
+    with lock.assessment_lock(held.root, name, options.wait_seconds):
         guards.check_same_assessment(final_dir, config, options.replace)
         publishing.prepare(final_dir.parent, final_dir)  # restore, clear killed builds' leftovers
         return _build(options, config, final_dir, work)
@@ -209,20 +194,28 @@ def build(options: BuildOptions) -> BuildResult:
 def _build(
     options: BuildOptions, config: AssessmentConfig, final_dir: Path, work: WorkFolder
 ) -> BuildResult:
-    timer = _Timer()
+    timer = console.StepTimer()
     steps: dict[str, str] = {}
-    work_dir = work.root
     staged_dir = work.staged.directory
+    if options.edition:
+        work = work.edition(options.edition)
+    work_dir = work.root
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, options.force)
+        force_stage = options.force and not options.staged_once
+        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, force_stage)
+    if options.staged_once and steps["inputs and contracts"] != REUSED:
+        raise BuildError(
+            "inputs", "an edition reads the area's staged inputs, which were not current"
+        )
     names = chapter_notebooks(config.source)
     logical = {
         "config_path": str(config.path),
         "assessment_year": config.assessment_year,
         # Chart images for the PDF are made at assembly, so one executed chapter serves both.
         "static_images": False,
+        **({"district": options.district} if options.district else {}),
     }
     planned = plan_notebooks(names, options.notebooks_dir, cache_dir, manifest, logical, config)
     to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
@@ -248,7 +241,7 @@ def _build(
                 target = joined / f"{job.name}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(job.entry / "notebook.ipynb", target)
-            assemble(assembly_entry, joined, work_dir, config, options)
+            assemble(assembly_entry, joined, work_dir, place_config(config, options), options)
             steps["assemble"] = RAN
         else:
             steps["assemble"] = REUSED
@@ -288,6 +281,8 @@ def _build(
                 config, inputs, timer.timings, notebook_seconds, options.formats, options.engine
             )
             record["build_key"] = build_key
+            if options.edition:
+                record["edition"] = {"name": options.edition, "district": options.district}
             record["steps"] = steps | {"publish": RAN}
             (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
             publishing.publish(staging_dir, final_dir)
@@ -301,6 +296,11 @@ def _build(
         ", ".join(p.name for p in sorted(final_dir.glob("assessment.*"))),
     )
     return BuildResult(final_dir, timer.timings, record, steps)
+
+
+def place_config(config: AssessmentConfig, options: BuildOptions) -> AssessmentConfig:
+    """The config an edition's report is titled from: narrowed to its place."""
+    return config.for_place(options.district) if options.district else config
 
 
 def stage_or_fail(config: AssessmentConfig, staged_dir: Path, raw: dict[str, dict]):

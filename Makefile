@@ -1,5 +1,5 @@
 # Two commands for a newcomer on a fresh machine:
-#   make assessment   set up everything, then build the demo assessment into outputs/<year>/
+#   make assessment   set up everything, then build the demo assessment into outputs/kent_medway/<year>/
 #   make test         set up everything, then lint and run the tests
 # Each creates the environment if it is missing. Nothing is downloaded from outside the
 # package registries (PyPI, npm, Debian).

@@ -12,6 +12,10 @@ from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
 SHARP = "Sharp object"
+UNDER_25_BANDS = ("0-9", "10-17", "18-24")
+# Police offence groups that record an injury, the nearest like-for-like to A&E attendances.
+INJURY_GROUPS = ("Homicide", "Attempted murder", "Violence with injury")
+SOURCE_AE = "NHS emergency department (A&E) attendances supplied by the partnership"
 
 
 def not_provided_note(config: AssessmentConfig) -> str:
@@ -34,29 +38,39 @@ def in_window(ae: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
 
 
 def yearly_comparison(
-    ae: pd.DataFrame | None, serious: pd.DataFrame, knife: pd.DataFrame, config: AssessmentConfig
+    ae: pd.DataFrame | None, offences: pd.DataFrame, config: AssessmentConfig
 ) -> pd.DataFrame | None:
-    """A&E assault attendances (all, and with a sharp object) beside police serious violence
-    and knife offences, by year. ``None`` when the A&E input is not provided."""
+    """A&E assault attendances beside the nearest like-for-like police counts, by year: all
+    attendances, then under-25 patients (all injuries and sharp objects) against police
+    injury violence and knife-enabled violence with a victim under 25. ``None`` when the A&E
+    input is not provided."""
     if ae is None:
         return None
     frame = in_window(ae, config)
+    young = frame[frame["age_band"].isin(UNDER_25_BANDS)]
     years = config.years
 
     def per_year(rows: pd.DataFrame) -> list[int]:
         return rows["year"].value_counts().reindex(years, fill_value=0).astype(int).tolist()
 
+    victim_young = (offences["victim_age"] < 25).fillna(False).astype(bool)
+    injury = offences["offence_group"].isin(INJURY_GROUPS)
+    knife = offences["knife_flag"].fillna(False).astype(bool)
+    enabled = knife & ~offences["offence_group"].eq("Possession of weapons")
     table = pd.DataFrame(
         {
             "year": years,
             "ae_assault_attendances": per_year(frame),
-            "ae_sharp_object": per_year(frame[frame["mechanism"] == SHARP]),
-            "police_serious_violence": per_year(serious),
-            "police_knife_and_weapon": per_year(knife),
+            "ae_assault_under_25": per_year(young),
+            "ae_sharp_object_under_25": per_year(young[young["mechanism"] == SHARP]),
+            "police_injury_violence_victim_under_25": per_year(offences[injury & victim_young]),
+            "police_knife_enabled_victim_under_25": per_year(offences[enabled & victim_young]),
         }
     )
-    total = table["ae_assault_attendances"].where(table["ae_assault_attendances"] > 0)
-    table["sharp_object_percent"] = (100 * table["ae_sharp_object"] / total).round(1)
+    total = table["ae_assault_under_25"].where(table["ae_assault_under_25"] > 0)
+    table["sharp_object_under_25_percent"] = (
+        100 * table["ae_sharp_object_under_25"] / total
+    ).round(1)
     return table
 
 
@@ -74,52 +88,67 @@ def mechanism_table(ae: pd.DataFrame | None, config: AssessmentConfig) -> pd.Dat
 
 
 def monthly_series(
-    ae: pd.DataFrame | None, serious: pd.DataFrame, config: AssessmentConfig
+    ae: pd.DataFrame | None, offences: pd.DataFrame, config: AssessmentConfig
 ) -> pd.DataFrame | None:
-    """Month by month: A&E assault attendances and police serious violence offences."""
+    """Month by month, like with like: A&E assault attendances of patients under 25 and
+    police-recorded injury violence with a victim under 25."""
     if ae is None:
         return None
     frame = in_window(ae, config)
+    young = frame[frame["age_band"].isin(UNDER_25_BANDS)]
+    victim_young = (offences["victim_age"] < 25).fillna(False).astype(bool)
+    police = offences[offences["offence_group"].isin(INJURY_GROUPS) & victim_young]
     months = pd.period_range(f"{config.first_year}-01", f"{config.assessment_year}-12", freq="M")
-    ae_counts = frame["month"].value_counts().reindex(months, fill_value=0)
-    police = serious["month"].value_counts().reindex(months, fill_value=0)
     return pd.DataFrame(
         {
             "month": months.astype(str),
-            "ae_assault_attendances": ae_counts.to_numpy(),
-            "police_serious_violence": police.to_numpy(),
+            "ae_assault_under_25": young["month"]
+            .value_counts()
+            .reindex(months, fill_value=0)
+            .to_numpy(),
+            "police_injury_violence_victim_under_25": police["month"]
+            .value_counts()
+            .reindex(months, fill_value=0)
+            .to_numpy(),
         }
     )
 
 
-def comparison_figure(monthly: pd.DataFrame, yearly: pd.DataFrame) -> charts.FigureSpec:
+def comparison_figure(
+    monthly: pd.DataFrame, yearly: pd.DataFrame, config: AssessmentConfig, police_source: str
+) -> charts.FigureSpec:
     """Both monthly series on one chart; ``monthly`` must already be through suppression."""
     first, last = yearly.iloc[0], yearly.iloc[-1]
-    ae_dir = "more" if last.ae_assault_attendances > first.ae_assault_attendances else "fewer"
+    ae_dir = "more" if last.ae_assault_under_25 > first.ae_assault_under_25 else "fewer"
     long = monthly.melt(id_vars="month", var_name="series", value_name="count")
     long["series"] = long["series"].map(
         {
-            "ae_assault_attendances": "A&E assault attendances",
-            "police_serious_violence": "Police-recorded serious violence",
+            "ae_assault_under_25": "A&E assault attendances, patients under 25",
+            "police_injury_violence_victim_under_25": "Police-recorded injury violence, "
+            "victims under 25",
         }
     )
     fig = charts.line_chart(long, "month", "count", series="series")
     return charts.FigureSpec(
         fig,
-        title=f"A&E saw {ae_dir} assault attendances in {int(last.year)} than in "
-        f"{int(first.year)} ({int(last.ae_assault_attendances):,} against "
-        f"{int(first.ae_assault_attendances):,})",
-        alt_text="Line chart of assault-related A&E attendances and police-recorded serious "
-        f"violence offences each month, {monthly.month.iloc[0]} to "
-        f"{monthly.month.iloc[-1]}. "
+        title=f"A&E saw {ae_dir} assault attendances by under-25s in {int(last.year)} than in "
+        f"{int(first.year)} ({int(last.ae_assault_under_25):,} against "
+        f"{int(first.ae_assault_under_25):,})",
+        alt_text="Line chart of assault-related A&E attendances by patients under 25 and "
+        "police-recorded injury violence with a victim under 25, each month, "
+        f"{monthly.month.iloc[0]} to {monthly.month.iloc[-1]}. "
         + "; ".join(
-            f"{int(r.year)}: {int(r.ae_assault_attendances):,} attendances, "
-            f"{int(r.police_serious_violence):,} police offences"
+            f"{int(r.year)}: {int(r.ae_assault_under_25):,} attendances, "
+            f"{int(r.police_injury_violence_victim_under_25):,} police offences"
             for r in yearly.itertuples()
         ),
         data=monthly,
         x_title="Month",
         y_title="Attendances or offences",
+        scope=f"Under-25s, every place, domestic abuse included: A&E assault attendances by "
+        f"residents of {config.area_name} aged under 25; police-recorded homicide, attempted "
+        f"murder and violence with injury with a victim under 25",
+        source=f"{SOURCE_AE} and {police_source}",
     )
 
 
@@ -128,8 +157,12 @@ def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
     return (
         f"In {config.assessment_year}, emergency departments recorded "
         f"{int(last.ae_assault_attendances):,} assault-related attendances by residents of "
-        f"{config.area_name}; {last.sharp_object_percent:.1f}% involved a sharp object. The "
-        f"police recorded {int(last.police_serious_violence):,} serious violence offences in "
-        f"the same year. The two sources count different things (injuries treated against "
-        f"offences recorded) and neither is a subset of the other."
+        f"{config.area_name} of all ages, {int(last.ae_assault_under_25):,} of them by patients "
+        f"under 25, of whom {last.sharp_object_under_25_percent:.1f}% were injured with a sharp "
+        f"object. Like for like, the police recorded "
+        f"{int(last.police_injury_violence_victim_under_25):,} homicides, attempted murders and "
+        f"violence with injury with a victim under 25 (any place), "
+        f"{int(last.police_knife_enabled_victim_under_25):,} of them knife-enabled. The two "
+        f"sources count different things (injuries treated against offences recorded) and "
+        f"neither is a subset of the other."
     )

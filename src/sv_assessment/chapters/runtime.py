@@ -223,8 +223,9 @@ class Chapter:
         """Show a chart with its alt text and its data, and save the data as a CSV."""
         # The finding title and the source are drawn in the figure itself, so the chart reads
         # the same in JupyterLab (which shows the Plotly JSON), on the page and in the PDF.
+        source = spec.source or self.source
         fig = charts.house_style(
-            spec.figure, spec.title, spec.x_title, spec.y_title, self.source, spec.zero_based
+            spec.figure, spec.title, spec.x_title, spec.y_title, source, spec.zero_based
         )
         published = labels.plain_headers(
             disclosure.format_for_publication(_years_as_text(spec.data))
@@ -237,6 +238,9 @@ class Chapter:
             config={"displayModeBar": False, "responsive": True},
         )
         title = html.escape(spec.title)
+        # What the numbers cover, in words under the chart, so charts of different scopes are
+        # never read as like with like.
+        scope = f'<p class="chart-scope">Scope: {html.escape(spec.scope)}</p>' if spec.scope else ""
         bundle = {
             "text/html": (
                 # The caption names the figure for screen readers; the chart shows the title.
@@ -244,6 +248,7 @@ class Chapter:
                 f'<figcaption class="visually-hidden">{title}</figcaption>'
                 f'<div class="chart-canvas" role="img" aria-label="{html.escape(spec.alt_text)}">'
                 f"{div}</div>"
+                f"{scope}"
                 f"<details><summary>Data for this chart</summary>"
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
@@ -253,8 +258,10 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
-        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
-        _display(bundle, {"sv_assessment": {"title": spec.title, "alt": spec.alt_text}})
+        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt; the
+        # caption carries the scope in the PDF.
+        caption = spec.title + (f". Scope: {spec.scope}" if spec.scope else "")
+        _display(bundle, {"sv_assessment": {"title": caption, "alt": spec.alt_text}})
 
 
 def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import measures
-from sv_assessment.chapters import districts, front_matter, knife_crime, violence_profile
+from sv_assessment.chapters import changes, districts, front_matter, scope, violence_profile
 from sv_assessment.config import AssessmentConfig
 
 SOURCE_NAMES = {
@@ -38,25 +37,25 @@ def key_findings(
     population: pd.DataFrame,
     config: AssessmentConfig,
 ) -> list[str]:
-    """Volume and change, knife crime, the districts and groups most affected."""
+    """Volume and change, knife crime, the districts most affected, and who is counted; every
+    change judged within the family of tests the assessment publishes."""
+    family = changes.change_family(offences, population, config)
     yearly = violence_profile.yearly_volume(serious, population, config)
-    findings = [violence_profile.headline(yearly, config)]
-    knife = knife_crime.year_on_year(knife_crime.knife_offences(offences), population, config)
-    row = knife.iloc[0]
-    now, before = config.assessment_year, config.assessment_year - 1
+    findings = [violence_profile.headline(yearly, config, family)]
+    knife = changes.change_sentences(family, changes.KNIFE, config)
+    if knife:
+        findings.append(f"Knife and weapon offences ({scope.KNIFE_AND_WEAPON_COVERS}). {knife}")
+    now = config.assessment_year
     findings.append(
-        f"Knife and weapon offences: {row[f'offences_{now}']:,} in {now} against "
-        f"{row[f'offences_{before}']:,} in {before} ({row.percent_change:+.1f}%; rate ratio "
-        f"{row.rate_ratio:.2f}, 95% CI {row.ratio_lower:.2f} to {row.ratio_upper:.2f}): "
-        f"{row.assessment}."
+        highest_rate_sentence(districts.district_table(serious, population, config, family), now)
     )
+    findings += district_changes(family, config)
+    definition = config.serious_violence
+    shares = violence_profile.young_people_shares(offences, definition, now)
+    counted = violence_profile.who_is_counted(serious, definition, now)
     findings.append(
-        highest_rate_sentence(districts.district_table(serious, population, config), now)
+        violence_profile.who_sentence(shares, counted, definition.age_under, config.minimum_count)
     )
-    findings += district_changes(serious, population, config)
-    shares = violence_profile.young_people_shares(serious, now)
-    if shares["with_age_recorded"].gt(0).all():
-        findings.append(violence_profile.who_sentence(shares))
     return findings
 
 
@@ -64,7 +63,8 @@ def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
     top = table.iloc[0]
     above = table.loc[table["compared_with_area"].str.startswith("above", na=False), "district"]
     where = (
-        f"{len(above)} district(s) were above the area's 95% control limit: {', '.join(above)}."
+        f"{scope.plural(len(above), 'district')} {'was' if len(above) == 1 else 'were'} above "
+        f"the area's 95% control limit: {', '.join(above)}."
         if len(above)
         else "No district's rate was above the area's 95% control limit."
     )
@@ -75,30 +75,34 @@ def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
     )
 
 
-def district_changes(
-    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
-) -> list[str]:
-    """A sentence for each district whose change on the previous year is significant, or one
-    sentence saying none is."""
-    now, before = config.assessment_year, config.assessment_year - 1
+def district_changes(family: pd.DataFrame, config: AssessmentConfig) -> list[str]:
+    """A sentence for each district whose serious violence changed significantly (on the year
+    before, or as a trend across the window) after adjusting for the number of tests; or one
+    sentence saying none did."""
+    tests = family[
+        (family["measure"] == changes.SERIOUS_VIOLENCE)
+        & (family["group"] != changes.AREA)
+        & (family["p_adjusted"] < changes.ALPHA)
+    ]
     sentences = []
-    pop = population.groupby(["district_code", "year"])["population"].sum()
-    for code in config.district_codes:
-        one = serious[serious["district_code"] == code]
-        c_now, c_before = int((one["year"] == now).sum()), int((one["year"] == before).sum())
-        p_now, p_before = pop.get((code, now), 0), pop.get((code, before), 0)
-        if p_now <= 0 or p_before <= 0:
-            continue
-        rr = measures.rate_ratio(c_now, p_now, c_before, p_before)
-        if rr.p_value < 0.05:
+    for row in tests.itertuples():
+        if row.comparison == changes.TREND:
             sentences.append(
-                measures.format_change_sentence(
-                    config.district_names[code], c_now, c_before, rr, str(now), str(before)
-                )
+                f"{row.group}: a trend of {row.percent_change:+.1f}% a year across "
+                f"{row.compared_with} (95% CI {row.lower:+.1f}% to {row.upper:+.1f}%): "
+                f"{row.assessment}."
+            )
+        else:
+            sentences.append(
+                f"{row.group}: {row.offences_now:,} offences in {config.assessment_year} "
+                f"against {int(row.offences_before):,} in {row.compared_with} "
+                f"({row.percent_change:+.1f}%; rate ratio {row.rate_ratio:.2f}, 95% CI "
+                f"{row.lower:.2f} to {row.upper:.2f}): {row.assessment}."
             )
     if not sentences:
         sentences.append(
-            f"No district showed a statistically significant change in serious "
-            f"violence between {before} and {now}."
+            f"No district showed a statistically significant change in serious violence, "
+            f"on the year before or as a trend across {config.first_year} to "
+            f"{config.assessment_year}, once the number of tests is allowed for."
         )
     return sentences

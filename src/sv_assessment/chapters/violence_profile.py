@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
-from sv_assessment.chapters import charts
+from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
 
@@ -23,39 +23,46 @@ def yearly_volume(
     )
 
 
-def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
-    now, before = yearly.iloc[-1], yearly.iloc[-2]
-    rr = measures.rate_ratio(
-        int(now.offences), float(now.population), int(before.offences), float(before.population)
-    )
-    return (
-        f"In {config.assessment_year} there were **{int(now.offences):,} serious violence "
+def headline(yearly: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame) -> str:
+    """The year's count and rate, then its change against the year before, against the
+    baseline of the three years before, and the trend across the window, each judged within
+    the family of tests the assessment publishes."""
+    now = yearly.iloc[-1]
+    return f"In {config.assessment_year} there were **{int(now.offences):,} serious violence " + (
         f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
-        + measures.format_change_sentence(
-            "Compared with the year before",
-            int(now.offences),
-            int(before.offences),
-            rr,
-            str(int(now.year)),
-            str(int(before.year)),
-        )
+        + changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config)
     )
 
 
-def yearly_figure(yearly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+def yearly_figure(
+    yearly: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
+) -> charts.FigureSpec:
+    """The rate each year; the title states the tested finding (the assessment year against
+    its baseline, and the trend across every year), never the two ends of the window."""
     first, last = yearly.iloc[0], yearly.iloc[-1]
-    direction = "higher" if last.rate > first.rate else "lower"
+    baseline = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.BASELINE)
+    trend = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.TREND)
+    parts = [f"Serious violence: {last.rate:.2f} per 1,000 residents in {int(last.year)}"]
+    if baseline is not None:
+        parts.append(
+            f"{abs(baseline.percent_change):.0f}% {'above' if baseline.percent_change > 0 else 'below'}"
+            f" the {baseline.compared_with} average ({baseline.assessment})"
+        )
+    if trend is not None:
+        parts.append(f"trend across {trend.compared_with}: {trend.assessment}")
     fig = charts.bar_chart(yearly, "year", "rate", error_low="rate_lower", error_high="rate_upper")
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence rate was {direction} in {int(last.year)} than in "
-        f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)",
+        title="; ".join(parts),
         alt_text=f"Bar chart of serious violence offences per 1,000 residents by year, "
         f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
         + "; ".join(f"{int(r.year)}: {r.rate:.2f}" for r in yearly.itertuples()),
         data=yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
         x_title="Year",
         y_title="Offences per 1,000 residents",
+        scope="; ".join(
+            filter(None, [scope.serious_violence_scope(config), scope.pandemic_note(config)])
+        ),
     )
 
 
@@ -84,11 +91,19 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
         data=frame,
         x_title="Month recorded",
         y_title="Offences",
+        scope="; ".join(
+            filter(None, [scope.serious_violence_scope(config), scope.pandemic_note(config)])
+        ),
     )
 
 
-def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
-    matrix = definitions.weekday_hour_matrix(serious[serious["year"] == year])
+def weekday_hour_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+    """When in the week serious violence happens, from the offences with a time recorded; the
+    scope line says how many have none and are left out."""
+    year = config.assessment_year
+    latest = serious[serious["year"] == year]
+    untimed = int(latest["hour"].isna().sum())
+    matrix = definitions.weekday_hour_matrix(latest)
     day, hour = matrix.stack().idxmax()
     total = matrix.to_numpy().sum()
     evening = matrix[[*range(18, 24), *range(0, 4)]].to_numpy().sum()
@@ -99,13 +114,18 @@ def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
     return charts.FigureSpec(
         fig,
         title=f"Serious violence in {year} peaks on {day}s at {hour:02d}:00; "
-        f"{evening_share:.0f}% happens between 18:00 and 03:59",
+        f"{evening_share:.0f}% of offences with a time recorded happen between 18:00 and 03:59",
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
         f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
-        f"is {day} {hour:02d}:00.",
+        f"is {day} {hour:02d}:00. {scope.plural(untimed, 'offence')} with no time recorded "
+        f"{'is' if untimed == 1 else 'are'} not shown.",
         data=data,
         x_title="Hour of the day",
         y_title="Day of the week",
+        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: "
+        f"{scope.plural(int(total), 'offence')} with a time recorded; "
+        f"{scope.plural(untimed, 'offence')} with no time recorded "
+        f"{'is' if untimed == 1 else 'are'} left out",
     )
 
 
@@ -148,10 +168,15 @@ def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
     return frame
 
 
-def young_people_shares(serious: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Under-25s and, separately, under-18s as a share of victims and of suspects whose age
-    is recorded (unrecorded ages are counted but not in the denominator)."""
-    latest = serious[serious["year"] == year]
+def young_people_shares(
+    offences: pd.DataFrame, definition: SeriousViolenceDefinition, year: int
+) -> pd.DataFrame:
+    """Under-25s and under-18s as a share of victims and of suspects whose age is recorded,
+    among offences meeting the definition *apart from age*: among offences chosen because the
+    victim or suspect is under 25, a high share of young victims would be the definition's
+    doing, not a finding."""
+    apart = definitions.serious_violence_mask(offences, replace(definition, age_under=None))
+    latest = offences[apart & (offences["year"] == year)]
     rows = []
     for role in ("victim", "suspect"):
         ages = latest[f"{role}_age"].astype("Float64")
@@ -168,6 +193,31 @@ def young_people_shares(serious: pd.DataFrame, year: int) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def who_is_counted(serious: pd.DataFrame, definition: SeriousViolenceDefinition, year: int):
+    """Offences counted in ``year`` by which person's age brought them in."""
+    latest = serious[serious["year"] == year]
+    limit = definition.age_under
+    if limit is None:
+        return pd.DataFrame({"counted_because": ["No age condition"], "offences": [len(latest)]})
+    victim = (latest["victim_age"] < limit).fillna(False).astype(bool)
+    suspect = (latest["suspect_age"] < limit).fillna(False).astype(bool)
+    rows = [
+        (f"Victim and suspect both under {limit}", int((victim & suspect).sum())),
+        (
+            f"Victim under {limit}; suspect {limit} or over or not recorded",
+            int((victim & ~suspect).sum()),
+        ),
+        (
+            f"Suspect under {limit}; victim {limit} or over or not recorded",
+            int((~victim & suspect).sum()),
+        ),
+    ]
+    frame = pd.DataFrame(rows, columns=["counted_because", "offences"])
+    total = frame["offences"].sum()
+    frame["percent"] = (100 * frame["offences"] / total).round(1) if total else 0.0
+    return frame
 
 
 def public_place_split(
@@ -190,15 +240,45 @@ def public_place_split(
     return frame
 
 
-def who_sentence(shares: pd.DataFrame) -> str:
-    """One line on young people's share, worded from the table."""
-    pick = shares.set_index(["role", "age"])["percent"]
-    wanted = [(role, age) for role in ("Victims", "Suspects") for age in ("Under 25", "Under 18")]
-    if any(key not in pick.index or pd.isna(pick[key]) for key in wanted):
-        return "Too few offences had a victim's and a suspect's age recorded to give these shares."
+def _role_shares(shares: pd.DataFrame, role: str, minimum_count: int) -> str:
+    """'35% were under 25 and 16% under 18', or why no share is given: no ages recorded, or
+    counts so small a share would disclose them."""
+    rows = shares[shares["role"] == role].set_index("age")
+    known = int(rows["with_age_recorded"].iloc[0])
+    people = rows["people"].astype(int)
+    if known == 0:
+        return "no ages were recorded"
+    if known < minimum_count or people.between(1, minimum_count - 1).any():
+        return "too few ages were recorded to publish shares"
     return (
-        f"Of victims with an age recorded, {pick[('Victims', 'Under 25')]:.0f}% were under 25 "
-        f"and {pick[('Victims', 'Under 18')]:.0f}% under 18; of suspects, "
-        f"{pick[('Suspects', 'Under 25')]:.0f}% were under 25 and "
-        f"{pick[('Suspects', 'Under 18')]:.0f}% under 18."
+        f"{rows.loc['Under 25', 'percent']:.0f}% were under 25 and "
+        f"{rows.loc['Under 18', 'percent']:.0f}% under 18"
+    )
+
+
+def who_sentence(
+    shares: pd.DataFrame, counted: pd.DataFrame, age_under: int | None, minimum_count: int = 5
+) -> str:
+    """Who the total counts, then young people's share among offences chosen without regard
+    to age (like with like), worded from the tables."""
+    share = counted.set_index("counted_because")
+    because_suspect = next(
+        (r for k, r in share.iterrows() if str(k).startswith("Suspect under")), None
+    )
+    counted_text = ""
+    if (
+        age_under is not None
+        and because_suspect is not None
+        and int(because_suspect["offences"]) not in range(1, minimum_count)
+        and counted["offences"].sum() >= minimum_count
+    ):
+        counted_text = (
+            f"The total counts an offence when the victim or the suspect is under {age_under}: "
+            f"{because_suspect['percent']:.0f}% of those counted are in only because the "
+            f"suspect was under {age_under}. "
+        )
+    return counted_text + (
+        "Among offences meeting the definition apart from age: of victims with an age "
+        f"recorded, {_role_shares(shares, 'Victims', minimum_count)}; of suspects, "
+        f"{_role_shares(shares, 'Suspects', minimum_count)}."
     )

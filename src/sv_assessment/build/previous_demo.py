@@ -54,8 +54,8 @@ def previous_tables(
 def ensure(config: AssessmentConfig) -> None:
     """For a demo config, write the synthetic previous edition's tables if they are absent
     (after the demo extract, which they are made from)."""
-    if not config.demo.generate_if_missing:
-        return
+    if not (config.demo.generate_if_missing and config.synthetic_data):
+        return  # real inputs are never made up
     for spec in config.inputs.values():
         if spec.kind == "previous_tables" and not spec.path.exists():
             from sv_assessment.build import staging

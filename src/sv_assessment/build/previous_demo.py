@@ -37,7 +37,12 @@ def previous_tables(
         ["rank", "district", "population", "offences", "rate", "rate_lower", "rate_upper"]
     ]
     rates = rates.rename(columns={"offences": f"offences_{last.assessment_year}"})
-    top = places.top_lsoas(places.lsoa_year_counts(serious, last), last)
+    counts = places.lsoa_year_counts(serious, last)
+    top = (  # no located offence at all (a tiny extract): an empty list, as published
+        places.top_lsoas(counts, last)
+        if len(counts)
+        else pd.DataFrame(columns=["rank", "lsoa_code", "district"])
+    )
     return {
         "sv_rate_by_year": _published(
             yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],

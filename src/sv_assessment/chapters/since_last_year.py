@@ -119,3 +119,10 @@ def sentence(figures: pd.DataFrame, hotspots: pd.DataFrame) -> str:
         f" Of the neighbourhoods on this year's hotspot list, {new} are new to it; {gone} of "
         "last year's are no longer on it."
     )
+
+
+def district_edition_note() -> str:
+    return (
+        "Last year's published tables describe the whole area, so a district edition does not "
+        "set its figures beside them; the area edition's chapter on what changed does."
+    )

@@ -71,6 +71,9 @@ def write_rms_export(frame: pd.DataFrame, path: Path, seed: int = 3) -> dict:
             "MO Text": "free text that must never be read",
         }
     )
+    ids = {"IP Nominal": "victim_id", "Offender Nominal": "suspect_id"}  # pseudonymised ids
+    for header, field in ids.items():
+        export[header] = _text(frame[field]) if field in frame.columns else ""
     export.to_csv(path, index=False, encoding="cp1252")
     return {
         "path": str(path),
@@ -93,6 +96,7 @@ def write_rms_export(frame: pd.DataFrame, path: Path, seed: int = 3) -> dict:
             "IP Gender": "victim_sex",
             "Offender Age": "suspect_age",
             "Offender Gender": "suspect_sex",
+            **ids,
         },
         "values": {
             "offence_group": {code: group for group, code in GROUP_CODES.items()},

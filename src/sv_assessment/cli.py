@@ -21,7 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "'pipeline.py init --from FILE...' profiles the files and writes a draft config with "
         "their columns and codes mapped (every guess marked); 'pipeline.py check --config C' "
         "reads the inputs and runs the data contracts only, and prints a data-quality summary. "
-        "See docs/your_extract.md.",
+        "See docs/your_extract.md. Many assessments at once, on Dask: 'pipeline.py editions "
+        "--config C' builds the area and an edition per district; 'pipeline.py national "
+        "--archive DIR --population FILE' one per local authority (docs/national.md).",
     )
     parser.add_argument(
         "--config",

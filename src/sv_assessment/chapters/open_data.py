@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import comparison, measures
+from sv_assessment.analysis import comparison, disclosure, measures
 from sv_assessment.chapters import charts, districts
+from sv_assessment.chapters.open_data_periods import (
+    full_year,
+    period_label,
+    published_months,
+    window_months,
+)
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -82,37 +88,64 @@ def crime_type_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFr
     return counts.reset_index(drop=True)
 
 
-def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+def monthly_by_type(
+    frame: pd.DataFrame, config: AssessmentConfig, months: list[str] | None = None
+) -> pd.DataFrame:
+    """Crimes of each focus type in every month of the window. A month with nothing published
+    (no file, or a file with no records) is missing, never zero: ``crimes`` is empty there and
+    ``coverage`` says so."""
+    months = published_months(frame) if months is None else months
     chosen = focus(frame, config)
-    periods = pd.period_range(frame["period"].min(), frame["period"].max(), freq="M")
+    periods = pd.PeriodIndex(window_months(config), freq="M")
     grid = pd.MultiIndex.from_product(
         [periods, list(config.police_uk.focus_crime_types)], names=["period", "crime_type"]
     )
     counts = chosen.groupby(["period", "crime_type"]).size().reindex(grid, fill_value=0)
-    # A month with no record of any kind has no file in the download: it is left out (the
-    # data-quality chapter lists the months read), never drawn as a month of zero crimes.
-    counts = counts[counts.index.get_level_values("period").isin(set(frame["period"]))]
     out = counts.rename("crimes").reset_index()
     out["month"] = out["period"].astype(str)
-    return out[["month", "crime_type", "crimes"]]
+    published = out["month"].isin(set(months))
+    out["crimes"] = out["crimes"].astype("Float64").where(published)
+    out["coverage"] = published.map({True: "published", False: "nothing published"})
+    return out[["month", "crime_type", "crimes", "coverage"]]
 
 
-def monthly_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
-    totals = monthly.groupby("month")["crimes"].sum()
-    peak = totals.idxmax()
-    by_type = monthly.groupby("crime_type")["crimes"].sum()
+def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+    """Each month's crimes by type; months with nothing published are gaps in the lines and
+    say 'nothing published' in the chart's data, never zero."""
+    published = monthly[monthly["coverage"] == "published"]
+    totals = published.groupby("month")["crimes"].sum()
+    peak = totals.idxmax() if len(totals) else "none"
+    by_type = published.groupby("crime_type")["crimes"].sum()
     share = 100 * by_type.max() / max(by_type.sum(), 1)
-    fig = charts.line_chart(monthly, "month", "crimes", series="crime_type")
+    missing = sorted(set(monthly.loc[monthly["coverage"] != "published", "month"]))
+    fig = charts.line_chart(
+        monthly.astype({"crimes": float}), "month", "crimes", series="crime_type"
+    )
+    data = monthly.copy()
+    data["crimes"] = [
+        "nothing published"
+        if coverage != "published"
+        else (disclosure.SUPPRESSED_MARKER if pd.isna(value) else f"{int(value):,}")
+        for value, coverage in zip(monthly["crimes"], monthly["coverage"], strict=True)
+    ]
     return charts.FigureSpec(
         fig,
         title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
         f"busiest month was {peak}",
         alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
-        f"{monthly.month.iloc[-1]}. The highest month overall was {peak} with "
-        f"{int(totals.max()):,} crimes.",
-        data=monthly,
+        f"{monthly.month.iloc[-1]}. The highest month overall was {peak}. "
+        + (
+            f"Nothing was published for {len(missing)} months ({', '.join(missing)}): they are "
+            "gaps, not zeros."
+            if missing
+            else "Every month was published."
+        ),
+        data=data.drop(columns="coverage"),
         x_title="Month",
         y_title="Crimes",
+        scope=f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk,"
+        f" any age, any place; "
+        + (f"no data for {len(missing)} of the months (gaps)" if missing else "every month"),
     )
 
 
@@ -131,8 +164,9 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
         row = {
             "crime_type": crime_type,
             "months_compared": len(common),
-            f"crimes_{before}": c_before,
-            f"crimes_{now}": c_now,
+            # No month in common: nothing was compared, so no count is shown (not 0 and 0).
+            f"crimes_{before}": c_before if common else None,
+            f"crimes_{now}": c_now if common else None,
         }
         if common:
             rr = measures.rate_ratio(c_now, residents, c_before, residents)
@@ -146,7 +180,8 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
         else:
             row.update(assessment="no months in common to compare")
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.astype({f"crimes_{before}": "Int64", f"crimes_{now}": "Int64"})
 
 
 # Districts -------------------------------------------------------------------------------------
@@ -175,7 +210,14 @@ def funnel_figure(
     table: pd.DataFrame, config: AssessmentConfig, area_rate: float | None = None
 ) -> charts.FigureSpec:
     return districts.funnel_figure(
-        table, config, "crimes", "the crimes in scope", "Crimes", area_rate
+        table,
+        config,
+        "crimes",
+        "the crimes in scope",
+        "Crimes",
+        area_rate,
+        f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, any "
+        f"age, any place, {config.assessment_year} (every month published)",
     )
 
 
@@ -213,8 +255,8 @@ def concentration_sentence(counts: pd.DataFrame, config: AssessmentConfig) -> st
         f"In {config.assessment_year}, the 10% of neighbourhoods (LSOAs) with the most crimes "
         f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least "
         "one). "
-        "LSOAs with no recorded crime in scope are not counted, so the true concentration is "
-        "a little higher."
+        "LSOAs with no recorded crime in scope are not in the files, so these shares are of the "
+        "LSOAs with at least one; how many LSOAs had none cannot be told from these files."
     )
 
 
@@ -236,23 +278,41 @@ def _shown(count: int, config: AssessmentConfig) -> str:
     return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
 
 
-def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> list[str]:
+def key_findings(
+    frame: pd.DataFrame,
+    pop: pd.DataFrame,
+    config: AssessmentConfig,
+    months: list[str] | None = None,
+) -> list[str]:
+    """The year's crimes in scope, the change on the year before over the months published in
+    both, and the district with the highest rate; every figure names its period, and rates
+    are given only for a whole year (a part-year 'rate' would read as an annual one)."""
     now = config.assessment_year
+    months = published_months(frame) if months is None else months
+    label = period_label(months, now)
+    whole = full_year(months, now)
     in_scope = focus(frame[frame["year"] == now], config)
     residents = int(pop["population"].sum())
-    months = months_in(frame, now)
+    rate = f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents" if whole else ""
     findings = [
-        f"In {now} ({months} month{'s' if months != 1 else ''} of published data) there "
-        f"were **{len(in_scope):,} crimes in scope** in {config.area_name}: "
+        f"In {label} there were **{_shown(len(in_scope), config)} crimes in scope** in "
+        f"{config.area_name}: "
         + ", ".join(
             f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} {t.lower()}"
             for t in config.police_uk.focus_crime_types
         )
-        + f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents."
+        + f"{rate}."
     ]
+    if not whole:
+        findings.append(
+            f"Only {label} of {now} is in the published files, so no rate per 1,000 "
+            f"residents is given: a rate for part of a year is not an annual rate."
+        )
     for row in year_on_year(frame, pop, config).to_dict("records"):
-        small = any(_shown(row[f"crimes_{y}"], config) == "[c]" for y in (now, now - 1))
-        if row["months_compared"] and not small:
+        if not row["months_compared"]:
+            continue
+        small = any(_shown(int(row[f"crimes_{y}"]), config) == "[c]" for y in (now, now - 1))
+        if not small:
             findings.append(
                 f"{row['crime_type']}: {row[f'crimes_{now}']:,} in {now} against "
                 f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
@@ -260,10 +320,10 @@ def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
                 f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
                 f"{row['ratio_upper']:.2f}): {row['assessment']}."
             )
-    table = district_table(frame, pop, config)
-    top = table.iloc[0]
-    findings.append(
-        f"{top.district} had the highest rate of crimes in scope in {now}: "
-        f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
-    )
+    if whole:
+        top = district_table(frame, pop, config).iloc[0]
+        findings.append(
+            f"{top.district} had the highest rate of crimes in scope in {now}: "
+            f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
+        )
     return findings

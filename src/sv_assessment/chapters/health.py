@@ -152,17 +152,28 @@ def comparison_figure(
     )
 
 
+def _shown(count: int, config: AssessmentConfig) -> str:
+    """A count as a sentence may show it: [c] when small enough to be suppressed."""
+    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
+
+
 def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
     last = yearly.iloc[-1]
+    young = int(last.ae_assault_under_25)
+    sharp = int(last.ae_sharp_object_under_25)
+    share = (
+        f"{last.sharp_object_under_25_percent:.1f}%"
+        if young >= config.minimum_count and not 1 <= sharp < config.minimum_count
+        else "a share not shown (small numbers)"
+    )
     return (
         f"In {config.assessment_year}, emergency departments recorded "
-        f"{int(last.ae_assault_attendances):,} assault-related attendances by residents of "
-        f"{config.area_name} of all ages, {int(last.ae_assault_under_25):,} of them by patients "
-        f"under 25, of whom {last.sharp_object_under_25_percent:.1f}% were injured with a sharp "
-        f"object. Like for like, the police recorded "
-        f"{int(last.police_injury_violence_victim_under_25):,} homicides, attempted murders and "
-        f"violence with injury with a victim under 25 (any place), "
-        f"{int(last.police_knife_enabled_victim_under_25):,} of them knife-enabled. The two "
-        f"sources count different things (injuries treated against offences recorded) and "
-        f"neither is a subset of the other."
+        f"{_shown(int(last.ae_assault_attendances), config)} assault-related attendances by "
+        f"residents of {config.area_name} of all ages, {_shown(young, config)} of them by "
+        f"patients under 25, of whom {share} were injured with a sharp object. Like for like, "
+        f"the police recorded {_shown(int(last.police_injury_violence_victim_under_25), config)} "
+        f"homicides, attempted murders and violence with injury with a victim under 25 (any "
+        f"place), {_shown(int(last.police_knife_enabled_victim_under_25), config)} of them "
+        f"knife-enabled. The two sources count different things (injuries treated against "
+        f"offences recorded) and neither is a subset of the other."
     )

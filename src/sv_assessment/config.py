@@ -84,6 +84,9 @@ class AssessmentConfig:
     # street-level files from data.police.uk, settings in ``police_uk``).
     source: str = "partner"
     police_uk: PoliceUkSettings | None = None
+    # Disclosure control beyond the threshold (see analysis/disclosure.py).
+    show_zeros: bool = True
+    protection: str = "range"
     # The file as validated: the one record of what the config says (run record, cache keys).
     document: ConfigFile | None = field(default=None, repr=False, compare=False)
 
@@ -131,6 +134,11 @@ class AssessmentConfig:
             "years": self.years,
             "districts": len(self.districts),
             "minimum_count": self.minimum_count,
+            "disclosure": {
+                "minimum_count": self.minimum_count,
+                "show_zeros": self.show_zeros,
+                "protection": self.protection,
+            },
             "serious_violence": asdict(self.serious_violence),
             "synthetic_data": self.synthetic_data,
             "source": self.source,
@@ -199,6 +207,8 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
         demo=document.demo,
         source=document.source,
         police_uk=police_uk,
+        show_zeros=document.disclosure.show_zeros,
+        protection=document.disclosure.protection,
         document=document,
     )
 

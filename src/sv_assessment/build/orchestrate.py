@@ -254,8 +254,10 @@ def build(options: BuildOptions) -> BuildResult:
     staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
     try:
         with timer.step("publish"):
-            from sv_assessment.contracts import quality_page
             from sv_assessment import provenance
+            from sv_assessment.analysis.disclosure import DisclosurePolicy
+            from sv_assessment.build import disclosure_check
+            from sv_assessment.contracts import quality_page
 
             (staging_dir / "tables").mkdir(parents=True, exist_ok=True)
             for job in planned:
@@ -276,7 +278,19 @@ def build(options: BuildOptions) -> BuildResult:
             )
             record["build_key"] = build_key
             record["steps"] = steps | {"publish": RAN}
-            (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
+            published_record = quality_page.hide_small_counts(record, config)
+            (staging_dir / "run.json").write_text(
+                json.dumps(published_record, indent=2, default=str)
+            )
+            # The last gate: attack what is about to be published; a breach publishes nothing.
+            started = time.perf_counter()
+            disclosure_check.assert_no_breach(staging_dir, DisclosurePolicy.from_config(config))
+            checked = round(time.perf_counter() - started, 2)
+            log.info("disclosure check passed (%.1f s)", checked)
+            published_record.setdefault("timings_seconds", {})["disclosure check"] = checked
+            (staging_dir / "run.json").write_text(
+                json.dumps(published_record, indent=2, default=str)
+            )
             publishing.publish(staging_dir, final_dir)
     except BaseException:
         shutil.rmtree(staging_dir, ignore_errors=True)

@@ -3,6 +3,8 @@ rows set aside)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from sv_assessment.analysis import definitions
@@ -46,14 +48,16 @@ def contract_results(reports: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["input", "check", "column", "severity", "rows_failing"])
 
 
-def contract_headline(reports: list[dict]) -> str:
+def contract_headline(reports: list[dict], count: Callable[[float], str] = str) -> str:
+    """How many expectations passed, and how many rows were set aside (``count`` words that
+    number as a sentence may show it: ``Chapter.count``)."""
     total = sum(len(r["outcomes"]) for r in reports)
     failed = sum(1 for r in reports for o in r["outcomes"] if not o["success"])
     aside = sum(r["rows_set_aside"] for r in reports)
     return (
         f"The inputs were checked against {total} expectations in the data contracts; "
         f"{total - failed} passed and {failed} did not. No critical expectation failed "
-        f"(a critical failure stops the build). {aside:,} rows were set aside for failing "
+        f"(a critical failure stops the build). {count(aside)} rows were set aside for failing "
         f"a row-level check and are not counted in this assessment."
     )
 

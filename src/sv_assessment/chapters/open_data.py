@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import measures
-from sv_assessment.chapters import charts, districts
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -94,25 +93,6 @@ def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFra
     return out[["month", "crime_type", "crimes"]]
 
 
-def monthly_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
-    totals = monthly.groupby("month")["crimes"].sum()
-    peak = totals.idxmax()
-    by_type = monthly.groupby("crime_type")["crimes"].sum()
-    share = 100 * by_type.max() / max(by_type.sum(), 1)
-    fig = charts.line_chart(monthly, "month", "crimes", series="crime_type")
-    return charts.FigureSpec(
-        fig,
-        title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
-        f"busiest month was {peak}",
-        alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
-        f"{monthly.month.iloc[-1]}. The highest month overall was {peak} with "
-        f"{int(totals.max()):,} crimes.",
-        data=monthly,
-        x_title="Month",
-        y_title="Crimes",
-    )
-
-
 def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     """Each focus crime type this year against last, with the exact rate ratio, compared only
     over the calendar months present in both years."""
@@ -170,10 +150,6 @@ def district_table(
     return table.sort_values("rank").reset_index(drop=True)
 
 
-def funnel_figure(table: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    return districts.funnel_figure(table, config, "crimes", "the crimes in scope", "Crimes")
-
-
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     """Records of every crime type by district in the assessment year, with a row for records
     whose location was not published."""
@@ -223,42 +199,3 @@ def outcome_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
     table.index.name = "last_outcome_category"
     table.columns.name = None
     return table.reset_index()
-
-
-# Summary ---------------------------------------------------------------------------------------
-def _shown(count: int, config: AssessmentConfig) -> str:
-    """A count as a sentence may show it: suppressed as [c] when it is small."""
-    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
-
-
-def key_findings(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> list[str]:
-    now = config.assessment_year
-    in_scope = focus(frame[frame["year"] == now], config)
-    residents = int(pop["population"].sum())
-    months = months_in(frame, now)
-    findings = [
-        f"In {now} ({months} month{'s' if months != 1 else ''} of published data) there "
-        f"were **{len(in_scope):,} crimes in scope** in {config.area_name}: "
-        + ", ".join(
-            f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} {t.lower()}"
-            for t in config.police_uk.focus_crime_types
-        )
-        + f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents."
-    ]
-    for row in year_on_year(frame, pop, config).to_dict("records"):
-        small = any(_shown(row[f"crimes_{y}"], config) == "[c]" for y in (now, now - 1))
-        if row["months_compared"] and not small:
-            findings.append(
-                f"{row['crime_type']}: {row[f'crimes_{now}']:,} in {now} against "
-                f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
-                f"months published in both ({row['percent_change']:+.1f}%; rate ratio "
-                f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
-                f"{row['ratio_upper']:.2f}): {row['assessment']}."
-            )
-    table = district_table(frame, pop, config)
-    top = table.iloc[0]
-    findings.append(
-        f"{top.district} had the highest rate of crimes in scope in {now}: "
-        f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
-    )
-    return findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import measures
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import districts, front_matter, knife_crime, violence_profile
 from sv_assessment.config import AssessmentConfig
 
@@ -37,37 +38,44 @@ def key_findings(
     serious: pd.DataFrame,
     population: pd.DataFrame,
     config: AssessmentConfig,
+    protect: Gate,
 ) -> list[str]:
-    """Volume and change, knife crime, the districts and groups most affected."""
-    yearly = violence_profile.yearly_volume(serious, population, config)
+    """Volume and change, knife crime, the districts and groups most affected: every count
+    and rate from a table through the gate, protected as where the table itself is shown."""
+    yearly = violence_profile.protected_yearly(
+        violence_profile.yearly_volume(serious, population, config), protect
+    )
     findings = [violence_profile.headline(yearly, config)]
-    knife = knife_crime.year_on_year(knife_crime.knife_offences(offences), population, config)
-    row = knife.iloc[0]
-    now, before = config.assessment_year, config.assessment_year - 1
-    findings.append(
-        f"Knife and weapon offences: {row[f'offences_{now}']:,} in {now} against "
-        f"{row[f'offences_{before}']:,} in {before} ({row.percent_change:+.1f}%; rate ratio "
-        f"{row.rate_ratio:.2f}, 95% CI {row.ratio_lower:.2f} to {row.ratio_upper:.2f}): "
-        f"{row.assessment}."
+    knife = knife_crime.protected_change(
+        knife_crime.year_on_year(knife_crime.knife_offences(offences), population, config),
+        protect,
     )
-    findings.append(
-        highest_rate_sentence(districts.district_table(serious, population, config), now)
-    )
-    findings += district_changes(serious, population, config)
+    findings.append(knife_crime.change_sentence(knife, 0, "Knife and weapon offences", config))
+    table = districts.district_table(serious, population, config)
+    now = config.assessment_year
+    findings.append(highest_rate_sentence(districts.rates_view(table, now, protect), now))
+    findings += district_changes(table, config, protect)
     shares = violence_profile.young_people_shares(serious, now)
     if shares["with_age_recorded"].gt(0).all():
-        findings.append(violence_profile.who_sentence(shares))
+        findings.append(
+            violence_profile.who_sentence(violence_profile.protected_shares(shares, protect))
+        )
     return findings
 
 
-def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
-    top = table.iloc[0]
-    above = table.loc[table["compared_with_area"].str.startswith("above", na=False), "district"]
+def highest_rate_sentence(rates: Protected, year: int) -> str:
+    """The district with the highest rate whose count is shown, and those above the limit."""
+    shown = rates.frame.dropna(subset=["rate"])
+    flags = shown["compared_with_area"].astype("string")
+    above = shown.loc[flags.str.startswith("above", na=False), "district"]
     where = (
         f"{len(above)} district(s) were above the area's 95% control limit: {', '.join(above)}."
         if len(above)
-        else "No district's rate was above the area's 95% control limit."
+        else "No district shown was above the area's 95% control limit."
     )
+    if shown.empty:
+        return where
+    top = shown.loc[shown["rate"].astype(float).idxmax()]
     return (
         f"{top.district} had the highest rate of serious violence in {year}: "
         f"{top.rate:.2f} per 1,000 residents (95% CI {top.rate_lower:.2f} to "
@@ -75,30 +83,29 @@ def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
     )
 
 
-def district_changes(
-    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
-) -> list[str]:
+def district_changes(table: pd.DataFrame, config: AssessmentConfig, protect: Gate) -> list[str]:
     """A sentence for each district whose change on the previous year is significant, or one
-    sentence saying none is."""
+    sentence saying none is; from the change table through the gate, so a district whose count
+    is hidden there gets no sentence."""
     now, before = config.assessment_year, config.assessment_year - 1
+    change = districts.change_view(table, now, protect).frame
     sentences = []
-    pop = population.groupby(["district_code", "year"])["population"].sum()
-    for code in config.district_codes:
-        one = serious[serious["district_code"] == code]
-        c_now, c_before = int((one["year"] == now).sum()), int((one["year"] == before).sum())
-        p_now, p_before = pop.get((code, now), 0), pop.get((code, before), 0)
-        if p_now <= 0 or p_before <= 0:
+    for row in change.itertuples(index=False):
+        c_now, c_before = getattr(row, f"offences_{now}"), getattr(row, f"offences_{before}")
+        significant = str(row.change_assessment).startswith("a statistically significant")
+        if pd.isna(c_now) or pd.isna(c_before) or not significant:
             continue
-        rr = measures.rate_ratio(c_now, p_now, c_before, p_before)
-        if rr.p_value < 0.05:
-            sentences.append(
-                measures.format_change_sentence(
-                    config.district_names[code], c_now, c_before, rr, str(now), str(before)
-                )
+        full = table.set_index("district").loc[row.district]
+        pop_before = full["population_previous_year"]
+        rr = measures.rate_ratio(int(c_now), full["population"], int(c_before), pop_before)
+        sentences.append(
+            measures.format_change_sentence(
+                row.district, int(c_now), int(c_before), rr, str(now), str(before)
             )
+        )
     if not sentences:
         sentences.append(
             f"No district showed a statistically significant change in serious "
-            f"violence between {before} and {now}."
+            f"violence between {before} and {now} (districts with small counts not assessed)."
         )
     return sentences

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
+from sv_assessment.analysis.disclosure import Gate, Protected, yearly_relations
 from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
@@ -23,8 +24,43 @@ def yearly_volume(
     )
 
 
-def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
-    now, before = yearly.iloc[-1], yearly.iloc[-2]
+RATES = ["rate", "rate_lower", "rate_upper"]
+
+
+def protected_yearly(yearly: pd.DataFrame, protect: Gate) -> Protected:
+    """The yearly table through the gate, the same way wherever it is shown."""
+    return protect(
+        yearly,
+        ["offences"],
+        derived_columns=RATES,
+        measure="serious_violence",
+        row_keys=["year"],
+        column_keys={"offences": {}},
+    )
+
+
+def protected_shares(shares: pd.DataFrame, protect: Gate) -> Protected:
+    """Young people's shares through the gate: the groups nest (under 18 within under 25 within
+    those with an age recorded), so they add up to no published total."""
+    return protect(
+        shares,
+        ["people", "with_age_recorded"],
+        derived_columns=["percent"],
+        grand_total_known=False,
+    )
+
+
+def headline(yearly: Protected, config: AssessmentConfig) -> str:
+    """The year's total and its change on the year before, from the protected table."""
+    frame = yearly.frame
+    last = len(frame) - 1
+    now, before = frame.iloc[last], frame.iloc[last - 1]
+    if pd.isna(now.offences) or pd.isna(before.offences):
+        return (
+            f"In {config.assessment_year} there were **{yearly.text(last, 'offences')} serious "
+            f"violence offences** in {config.area_name} ({yearly.text(last - 1, 'offences')} the "
+            "year before); the rate and the change are not shown for counts this small."
+        )
     rr = measures.rate_ratio(
         int(now.offences), float(now.population), int(before.offences), float(before.population)
     )
@@ -42,18 +78,28 @@ def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
     )
 
 
-def yearly_figure(yearly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    first, last = yearly.iloc[0], yearly.iloc[-1]
-    direction = "higher" if last.rate > first.rate else "lower"
-    fig = charts.bar_chart(yearly, "year", "rate", error_low="rate_lower", error_high="rate_upper")
+def yearly_figure(yearly: Protected, config: AssessmentConfig) -> charts.FigureSpec:
+    frame = yearly.frame
+    shown = frame.dropna(subset=["rate"])
+    fig = charts.bar_chart(frame, "year", "rate", error_low="rate_lower", error_high="rate_upper")
+    title = "Serious violence rate by year"
+    if len(shown) >= 2:
+        first, last = shown.iloc[0], shown.iloc[-1]
+        direction = "higher" if last.rate > first.rate else "lower"
+        title = (
+            f"Serious violence rate was {direction} in {int(last.year)} than in "
+            f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)"
+        )
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence rate was {direction} in {int(last.year)} than in "
-        f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)",
+        title=title,
         alt_text=f"Bar chart of serious violence offences per 1,000 residents by year, "
-        f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
-        + "; ".join(f"{int(r.year)}: {r.rate:.2f}" for r in yearly.itertuples()),
-        data=yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
+        f"{int(frame.year.iloc[0])} to {int(frame.year.iloc[-1])}, with 95% confidence "
+        "intervals. "
+        + "; ".join(
+            f"{int(r.year)}: {yearly.text(i, 'rate')}" for i, r in enumerate(frame.itertuples())
+        ),
+        data=yearly,
         x_title="Year",
         y_title="Offences per 1,000 residents",
     )
@@ -67,43 +113,79 @@ def offence_mix(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame
 
 
-def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+def monthly_counts(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
-    frame = pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
-    peak = frame.loc[frame["offences"].idxmax()]
-    by_calendar_month = monthly.groupby(monthly.index.month).mean()
-    busiest = pd.Timestamp(2000, int(by_calendar_month.idxmax()), 1).strftime("%B")
+    return pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
+
+
+def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
+    """Monthly offences through the gate: each year's months add up to the yearly total."""
+    relations = yearly_relations(monthly["month"], ["offences"])
+    return protect(
+        monthly,
+        ["offences"],
+        relations=relations,
+        grand_total_known=False,
+        measure="serious_violence",
+        row_keys=["month"],
+        column_keys={"offences": {}},
+    )
+
+
+def monthly_figure(monthly: Protected) -> charts.FigureSpec:
+    """Offences each month; ``monthly`` is ``monthly_counts`` through the gate."""
+    frame = monthly.frame
+    shown = frame.dropna(subset=["offences"])
     fig = charts.line_chart(frame, "month", "offences")
+    title = "Serious violence offences each month"
+    peak_text = ""
+    if len(shown):
+        peak = shown.loc[shown["offences"].astype(float).idxmax()]
+        calendar = pd.to_datetime(shown["month"]).dt.month
+        busiest = shown["offences"].astype(float).groupby(calendar.to_numpy()).mean().idxmax()
+        name = pd.Timestamp(2000, int(busiest), 1).strftime("%B")
+        title = (
+            f"{name} is the busiest month for serious violence on average; the single highest "
+            f"month was {peak.month}"
+        )
+        peak_text = f" The highest month was {peak.month} with {int(peak.offences):,} offences."
     return charts.FigureSpec(
         fig,
-        title=f"{busiest} is the busiest month for serious violence on average; the "
-        f"single highest month was {peak.month}",
+        title=title,
         alt_text=f"Line chart of serious violence offences each month from {frame.month.iloc[0]} "
-        f"to {frame.month.iloc[-1]}. The highest month was {peak.month} with "
-        f"{int(peak.offences):,} offences.",
-        data=frame,
+        f"to {frame.month.iloc[-1]}.{peak_text}",
+        data=monthly,
         x_title="Month recorded",
         y_title="Offences",
     )
 
 
-def weekday_hour_figure(serious: pd.DataFrame, year: int) -> charts.FigureSpec:
+def weekday_hour_counts(serious: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Offences by day of the week (rows) and hour of the day (columns '00:00' to '23:00')."""
     matrix = definitions.weekday_hour_matrix(serious[serious["year"] == year])
-    day, hour = matrix.stack().idxmax()
-    total = matrix.to_numpy().sum()
-    evening = matrix[[*range(18, 24), *range(0, 4)]].to_numpy().sum()
-    evening_share = 100 * evening / total if total else 0.0
-    fig = charts.heatmap(matrix)
     data = matrix.reset_index().rename(columns={"weekday": "day"})
     data.columns = [str(c) if c == "day" else f"{int(c):02d}:00" for c in data.columns]
+    return data
+
+
+def weekday_hour_figure(counts: Protected, year: int) -> charts.FigureSpec:
+    """The heat map, drawn from the protected table: a hidden cell is drawn blank."""
+    matrix = counts.frame.set_index("day").astype(float)
+    day, hour = matrix.stack().idxmax()
+    finding = f"Serious violence in {year} peaks on {day}s at {hour}"
+    if not (counts.status == "[c]").any().any():  # a share of a total with hidden parts
+        evening = matrix[[f"{h:02d}:00" for h in [*range(18, 24), *range(0, 4)]]].to_numpy()
+        total = matrix.to_numpy().sum()
+        if total:
+            finding += f"; {100 * evening.sum() / total:.0f}% happens between 18:00 and 03:59"
+    fig = charts.heatmap(matrix)
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence in {year} peaks on {day}s at {hour:02d}:00; "
-        f"{evening_share:.0f}% happens between 18:00 and 03:59",
+        title=finding,
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
-        f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
-        f"is {day} {hour:02d}:00.",
-        data=data,
+        f"hour of the day (columns). Darker cells mean more offences; blank cells are hidden "
+        f"small counts. The busiest hour is {day} {hour}.",
+        data=counts,
         x_title="Hour of the day",
         y_title="Day of the week",
     )
@@ -133,13 +215,16 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
-    """Average offences in each calendar month over the window, and its index against the
-    average month (100 = an average month)."""
+    """Offences in each calendar month over the window, the average month's offences and its
+    index against the average month (100 = an average month). The total is shown (and goes
+    through the gate) because the average is the total divided by the years."""
     monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
-    mean = monthly.groupby(monthly.index.month).mean()
+    by_month = monthly.groupby(monthly.index.month)
+    total, mean = by_month.sum(), by_month.mean()
     frame = pd.DataFrame(
         {
             "month": [pd.Timestamp(2000, m, 1).strftime("%B") for m in mean.index],
+            "offences": total.to_numpy(),
             "average_offences": mean.round(1).to_numpy(),
         }
     )
@@ -190,12 +275,19 @@ def public_place_split(
     return frame
 
 
-def who_sentence(shares: pd.DataFrame) -> str:
-    """One line on young people's share, worded from the table."""
-    pick = shares.set_index(["role", "age"])["percent"]
+def who_sentence(shares: Protected) -> str:
+    """One line on young people's share, worded from the protected table."""
+    frame = shares.frame.reset_index(drop=True)
+    row = {(r.role, r.age): i for i, r in enumerate(frame.itertuples())}
+
+    def pct(role: str, age: str) -> str:
+        i = row[(role, age)]
+        value = frame["percent"].iloc[i]
+        return shares.text(i, "percent") if pd.isna(value) else f"{value:.0f}%"
+
     return (
-        f"Of victims with an age recorded, {pick[('Victims', 'Under 25')]:.0f}% were under 25 "
-        f"and {pick[('Victims', 'Under 18')]:.0f}% under 18; of suspects, "
-        f"{pick[('Suspects', 'Under 25')]:.0f}% were under 25 and "
-        f"{pick[('Suspects', 'Under 18')]:.0f}% under 18."
+        f"Of victims with an age recorded, {pct('Victims', 'Under 25')} were under 25 "
+        f"and {pct('Victims', 'Under 18')} under 18; of suspects, "
+        f"{pct('Suspects', 'Under 25')} were under 25 and "
+        f"{pct('Suspects', 'Under 18')} under 18."
     )

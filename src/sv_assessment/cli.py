@@ -74,6 +74,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return SUBCOMMANDS[argv[0]](argv[1:])
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
@@ -117,3 +120,66 @@ def main(argv: list[str] | None = None) -> int:
     print("Reused: " + (", ".join(result.reused) or "nothing"))
     print("Step timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
     return 0
+
+
+def init_main(argv: list[str]) -> int:
+    """``pipeline.py init --from FILE...``: profile extracts and write a draft config."""
+    parser = argparse.ArgumentParser(
+        prog="pipeline.py init",
+        description="Profile unfamiliar extracts (headers, types, codes, date formats, rows) "
+        "and write a draft config mapping them to the assessment's fields; every guess is "
+        "marked GUESS for you to confirm, every missing value EDIT.",
+    )
+    parser.add_argument("--from", dest="files", type=Path, nargs="+", required=True)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("config/draft.yml"),
+        help="where to write the draft (default config/draft.yml; never overwritten)",
+    )
+    args = parser.parse_args(argv)
+    import yaml
+
+    from sv_assessment.ingest.draft import write_draft
+    from sv_assessment.paths import DEFAULT_CONFIG, PROJECT_ROOT
+
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print(f"init: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 1
+    template = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    try:
+        written = write_draft(args.files, args.output, PROJECT_ROOT, template)
+    except (FileExistsError, ValueError) as error:
+        print(f"init: {error}", file=sys.stderr)
+        return 1
+    print(written.read_text(encoding="utf-8"))
+    print(f"Draft written to {written}: confirm each GUESS, fill each EDIT, then run")
+    print(f"  python pipeline.py check --config {written}")
+    return 0
+
+
+def check_main(argv: list[str]) -> int:
+    """``pipeline.py check --config C``: ingest and the contracts only, and a summary."""
+    parser = argparse.ArgumentParser(
+        prog="pipeline.py check",
+        description="Read every input as the build would and run the data contracts, then "
+        "print the data-quality summary; no report is built or published.",
+    )
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--year", type=int, default=None)
+    parser.add_argument("--work", type=Path, default=None, help="default build/")
+    args = parser.parse_args(argv)
+    from sv_assessment.build.check import run_check
+    from sv_assessment.paths import WORK_ROOT
+
+    try:
+        result = run_check(args.config, args.year, (args.work or WORK_ROOT).resolve())
+    except ConfigError as error:
+        print(f"CHECK FAILED: {error}", file=sys.stderr)
+        return 1
+    print(result.summary, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+SUBCOMMANDS = {"init": init_main, "check": check_main}

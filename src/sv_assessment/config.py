@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,11 @@ class InputSpec:
     kind: str
     optional: bool = False
     sheet: str | None = None
+    # The extract's own headers, codes and date formats (see ingest.mapping).
+    columns: dict[str, str] = field(default_factory=dict, compare=False)
+    values: dict[str, dict] = field(default_factory=dict, compare=False)
+    date_format: dict[str, str] = field(default_factory=dict, compare=False)
+    lsoa_lookup: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,20 @@ class AssessmentConfig:
         )
         return from_document(document, self.path)
 
+    def for_place(self, district: str | None) -> AssessmentConfig:
+        """The assessment narrowed to one district (by name, ONS code or alias), for a district
+        briefing: every chapter then counts, ranks and charts that district alone."""
+        if district is None or not str(district).strip():
+            return self
+        chosen = self.district_by_name_or_code().get(str(district).strip().lower())
+        if chosen is None:
+            raise ConfigError(
+                f"config {self.path}: district {district!r} is not one of the configured "
+                f"districts ({', '.join(d.name for d in self.districts)}); give its name or "
+                "ONS code"
+            )
+        return replace(self, districts=(chosen,), area_name=chosen.name)
+
     def as_dict(self) -> dict[str, Any]:
         """What the config says, as plain data (for the run record and for writing a copy)."""
         return self.document.model_dump(mode="json", exclude_defaults=False)
@@ -177,6 +196,10 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
             kind=spec.kind,
             optional=spec.optional,
             sheet=spec.sheet,
+            columns=dict(spec.columns),
+            values={name: dict(table) for name, table in spec.values.items()},
+            date_format=dict(spec.date_format),
+            lsoa_lookup=(PROJECT_ROOT / spec.lsoa_lookup).resolve() if spec.lsoa_lookup else None,
         )
         for name, spec in document.inputs.items()
     }

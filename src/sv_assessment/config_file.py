@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SourceName = Literal["partner", "police_uk"]
 InputKind = Literal["police_offences", "population", "ae_attendances", "police_uk_street"]
@@ -58,11 +66,71 @@ class DisclosureFile(Strict):
     protection: Literal["range", "width"] = "range"
 
 
+CodeKey = str | bool | int | float  # YAML reads unquoted yes/no as booleans, 1 as a number
+
+
 class InputFile(Strict):
     path: str = Field(min_length=1)
     kind: InputKind
     optional: bool = False
     sheet: str | None = None  # the worksheet of an Excel workbook with more than one
+    # An extract as it comes (ingest.mapping): their header -> our field; per field, their
+    # code -> our value; per date field, their date format; the ONS LSOA -> district lookup.
+    columns: dict[str, str] = {}
+    values: dict[str, dict[CodeKey | None, str | bool | int | None]] = {}
+    date_format: dict[str, str] = {}
+    lsoa_lookup: str | None = None
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_name_fields(cls, columns: dict[str, str], info: ValidationInfo):
+        fields = _mappable_fields(info.data.get("kind"))
+        for header, target in columns.items():
+            if fields and target not in fields:
+                raise ValueError(
+                    f"{header!r} is mapped to {target!r}, which is not a field of this input "
+                    f"(fields: {', '.join(sorted(fields))})"
+                )
+        targets = list(columns.values())
+        repeated = sorted({t for t in targets if targets.count(t) > 1})
+        if repeated:
+            raise ValueError(f"more than one column is mapped to {', '.join(repeated)}")
+        return columns
+
+    @field_validator("values")
+    @classmethod
+    def _values_name_fields(cls, values: dict, info: ValidationInfo):
+        fields = _mappable_fields(info.data.get("kind"))
+        unknown = sorted(name for name in values if fields and name not in fields)
+        if unknown:
+            raise ValueError(
+                f"{', '.join(unknown)}: not a field of this input "
+                f"(fields: {', '.join(sorted(fields))})"
+            )
+        return values
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_formats(cls, formats: dict[str, str], info: ValidationInfo):
+        dates = _mappable_fields(info.data.get("kind"), dates_only=True)
+        for name, fmt in formats.items():
+            if dates and name not in dates:
+                raise ValueError(f"{name} is not a date field (date fields: {', '.join(dates)})")
+            if "%" not in fmt:
+                raise ValueError(f"{name}: {fmt!r} is not a date format such as '%d.%m.%Y'")
+        return formats
+
+
+def _mappable_fields(kind: str | None, dates_only: bool = False) -> list[str]:
+    """The fields a mapping may name for an input kind (schema fields and helper fields)."""
+    from sv_assessment.schema import SCHEMAS
+
+    if kind not in SCHEMAS:
+        return []
+    fields = [f.name for f in SCHEMAS[kind] if not dates_only or f.dtype.startswith("datetime")]
+    if kind == "police_offences" and not dates_only:
+        fields.append("lsoa_name")  # used to derive the district (ingest.mapping)
+    return fields
 
 
 class DistrictFile(Strict):

@@ -21,13 +21,22 @@ def open_chapter(
     staged_dir: str | None = None,
     tables_dir: str | None = None,
     static_images: bool = False,
+    district: str | None = None,
 ) -> Chapter:
     """The chapter's context. With no arguments it uses the demo config and, if the inputs are
-    not staged yet, stages them, so a notebook runs top to bottom in JupyterLab as it is."""
+    not staged yet, stages them, so a notebook runs top to bottom in JupyterLab as it is.
+
+    Staged data is used only once its contracts have passed: otherwise it is staged again, so
+    data whose contracts failed is refused with the same message on every run. ``district``
+    (a name or ONS code) narrows the chapter to that one district, for a district briefing."""
     config = load_config(config_path, assessment_year)
+    place = config.for_place(district)
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year)
     staged = StagedData(Path(staged_dir)) if staged_dir else work.staged
     if not staged.is_staged():
         staging.stage_inputs(config, staged.directory)
     tables = Path(tables_dir) if tables_dir else work.interactive_tables_dir
-    return Chapter(config, staged.directory, tables, static_images)
+    if district and not tables_dir:
+        tables = tables / place.districts[0].code
+    code = place.districts[0].code if place is not config else None
+    return Chapter(place, staged.directory, tables, static_images, code)

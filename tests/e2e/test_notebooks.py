@@ -11,8 +11,18 @@ from sv_assessment.build import chapter_notebooks
 from sv_assessment.paths import PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
-PARAMETERS = ["config_path", "assessment_year", "staged_dir", "tables_dir", "static_images"]
+# JupyterLab's autosaved copies (.ipynb_checkpoints/*-checkpoint.ipynb) hold outputs by design.
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+PARAMETERS = [
+    "config_path",
+    "assessment_year",
+    "staged_dir",
+    "tables_dir",
+    "static_images",
+    "district",
+]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

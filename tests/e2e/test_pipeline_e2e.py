@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from sv_assessment.config import load_config
 from sv_assessment.paths import PROJECT_ROOT
-from sv_assessment.rendering.project import load_project
+from sv_assessment.rendering.profiles import load_project
 from tests.built_report import built_demo
 
 ROOT = PROJECT_ROOT

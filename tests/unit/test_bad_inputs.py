@@ -165,7 +165,8 @@ def expect_breach(case: Case, column: str, expectation: str) -> ContractBreach:
 
 def test_01_missing_required_column_is_named(case: Case):
     frame = pd.read_csv(case.offences, dtype=str, keep_default_na=False)
-    frame.drop(columns=["district_code"]).to_csv(case.offences, index=False)
+    # Both: a district code is derived from a district name (ingest.derive).
+    frame.drop(columns=["district_code", "district_name"]).to_csv(case.offences, index=False)
     expect_input_error(case, "offences.csv", "district_code", "required column missing")
 
 
@@ -278,8 +279,20 @@ def test_14_future_occurrence_is_set_aside_and_counted(case: Case):
     assert "occurred_at" in quarantine.loc[0, "set_aside_reason"]
 
 
-def test_15_recorded_date_outside_the_window_stops_the_build(case: Case):
+def test_15_recorded_date_before_the_window_is_out_of_scope_not_a_breach(case: Case):
+    """An extract may reach back before the window: such rows are counted, never staged."""
     case.edit(5, recorded_date="2015-06-01")
+    case.stage()
+    summary = case.summary()
+    assert summary["rows_out_of_scope"] == 1
+    assert summary["rows_read"] == (
+        summary["rows_used"] + summary["rows_set_aside"] + summary["rows_out_of_scope"]
+    )
+    assert (case.staged_frame()["recorded_date"] >= "2020-01-01").all()
+
+
+def test_15b_recorded_date_in_the_future_stops_the_build(case: Case):
+    case.edit(5, recorded_date="2099-06-01")
     expect_breach(case, "recorded_date", "expect_column_values_to_be_between")
 
 
@@ -440,7 +453,10 @@ def test_30_two_columns_that_could_be_the_same_field(case: Case):
 
 BUILD_FAILURES: dict[str, tuple[Callable[[Case], None], tuple[str, ...]]] = {
     "missing column": (
-        lambda c: c.write_lines([c.lines()[0].replace("district_code", "area"), *c.lines()[1:]]),
+        lambda c: c.write_lines(
+            [c.lines()[0].replace("district_code", "area").replace("district_name", "place")]
+            + c.lines()[1:]
+        ),
         ("offences.csv", "district_code"),
     ),
     "png": (lambda c: c.offences.write_bytes(PNG_BYTES), ("offences.csv", "PNG image")),

@@ -68,3 +68,15 @@ def test_with_year_keeps_every_other_setting():
     assert {k: v for k, v in moved.as_dict().items() if k != "assessment"} == {
         k: v for k, v in config.as_dict().items() if k != "assessment"
     }
+
+
+def test_a_place_narrows_the_assessment_to_one_district_by_name_or_code():
+    config = load_config()
+    for given in ("Thanet", "thanet ", "E07000114"):
+        place = config.for_place(given)
+        assert place.district_codes == ["E07000114"]
+        assert place.area_name == "Thanet"
+        assert place.assessment_year == config.assessment_year
+    assert config.for_place(None) is config
+    with pytest.raises(ConfigError, match="'Atlantis' is not one of the configured districts"):
+        config.for_place("Atlantis")

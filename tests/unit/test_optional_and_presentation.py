@@ -88,13 +88,14 @@ def _run_notebook(
     config_path = tmp / "test.yml"
     config_path.write_text(yaml.safe_dump(config.as_dict()))
     shown: list[dict] = []
-    monkeypatch.setattr(runtime, "_display", shown.append)
+    monkeypatch.setattr(runtime, "_display", lambda bundle, metadata=None: shown.append(bundle))
     namespace = {
         "config_path": str(config_path),
         "assessment_year": None,
         "staged_dir": str(_stage(tmp, config_path, with_ae)),
         "tables_dir": str(tmp / "tables"),
         "static_images": False,
+        "district": None,
     }
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     for cell in notebook.cells:
@@ -183,7 +184,7 @@ def test_empty_table_says_none(
     config: AssessmentConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[dict] = []
-    monkeypatch.setattr(runtime, "_display", shown.append)
+    monkeypatch.setattr(runtime, "_display", lambda bundle, metadata=None: shown.append(bundle))
     ctx = runtime.Chapter(config, tmp_path, tmp_path / "tables", False)
     ctx.table(
         pd.DataFrame(columns=["input", "reason", "rows"]),

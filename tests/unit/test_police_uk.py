@@ -315,11 +315,23 @@ def test_contract_sets_aside_unknown_crime_types(download: Path, tmp_path: Path)
     assert not {"longitude", "latitude", "location", "context"} & set(used.columns)
 
 
-def test_contract_stops_on_a_month_outside_the_window(download: Path, tmp_path: Path) -> None:
+def test_a_month_before_the_window_is_out_of_scope(download: Path, tmp_path: Path) -> None:
+    from sv_assessment.build import staging
+
+    write_month(download, "2021-05", [record("old", "2021-05", "Ashford 001A")])
+    config = load_config(_open_data_config(tmp_path))
+    staged = staging.stage_inputs(config, tmp_path / "staged")
+    summary = next(iter(staged.inputs.values()))
+    assert summary["rows_out_of_scope"] == 1
+    frame = staged.staged.read(next(iter(staged.inputs)))
+    assert "old" not in set(frame["crime_id"].astype(str))
+
+
+def test_contract_stops_on_a_month_in_the_future(download: Path, tmp_path: Path) -> None:
     from sv_assessment.build import staging
     from sv_assessment.contracts.suites import ContractBreach
 
-    write_month(download, "2021-05", [record("old", "2021-05", "Ashford 001A")])
+    write_month(download, "2099-05", [record("future", "2099-05", "Ashford 001A")])
     config = load_config(_open_data_config(tmp_path))
     with pytest.raises(ContractBreach, match="month"):
         staging.stage_inputs(config, tmp_path / "staged")

@@ -8,6 +8,7 @@ import tomllib
 import yaml
 
 from sv_assessment.paths import PROJECT_ROOT
+from sv_assessment.rendering.profiles import load_project
 
 ROOT = PROJECT_ROOT
 
@@ -37,6 +38,6 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
 
 
 def test_quarto_project_lists_chapters_and_formats():
-    project = yaml.safe_load((ROOT / "report" / "_quarto.yml").read_text())
+    project = load_project(ROOT / "report", "partner")
     assert project["book"]["chapters"][0] == "index.md"
     assert {"html", "typst"} <= set(project["format"])

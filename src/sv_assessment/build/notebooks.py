@@ -7,34 +7,30 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from sv_assessment.build import cache, code_keys
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.errors import BuildError
-from sv_assessment.paths import COMMENTARY_DIR, PROJECT_ROOT, REPORT_DIR
+from sv_assessment.paths import COMMENTARY_DIR, PROJECT_ROOT
 
 log = logging.getLogger("sv_assessment")
 
 DATA_QUALITY = "data_quality"  # the chapter run first, in any project
 
 
-def chapter_notebooks(source: str = "partner", report_dir: Path = REPORT_DIR) -> list[str]:
-    """Notebooks in report order, relative to notebooks/ without the suffix, from the Quarto
-    project for the config's source (read here without importing the report's dependencies)."""
-    name = "_quarto.yml" if source == "partner" else f"_quarto.{source}.yml"
-    project = yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
-    return [
-        Path(c).relative_to("notebooks").with_suffix("").as_posix()
-        for c in project["book"]["chapters"]
-        if c.endswith(".ipynb")
-    ]
+def kernel_config(sockets: Path):
+    """Kernels talk to the build over Unix sockets in a private folder, not TCP ports: several
+    kernels (and other builds) starting at once can then never race for a port, and nothing
+    listens on the network."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
 def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict | None) -> float:
@@ -52,15 +48,17 @@ def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict |
         os.environ["SV_ASSESSMENT_READS"] = json.dumps(reads)
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(PROJECT_ROOT),
-            log_output=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="sv-kernel-") as sockets:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(PROJECT_ROOT),
+                log_output=False,
+                config=kernel_config(Path(sockets)),
+            )
     except PapermillExecutionError as error:
         raise BuildError(
             "notebooks",
@@ -150,7 +148,7 @@ def plan_notebooks(
     missing = [n for n in names if not (notebooks_dir / f"{n}.ipynb").exists()]
     if missing:
         raise BuildError(
-            "notebooks", f"notebooks listed in report/_quarto.yml not found: {missing}"
+            "notebooks", f"notebooks listed in the report's Quarto profile not found: {missing}"
         )
     planned = []
     for name in names:

@@ -18,24 +18,17 @@ import os
 import shutil
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from sv_assessment.build import cache, code_keys
 from sv_assessment.build import publish as publishing
-from sv_assessment.build.notebooks import (
-    NotebookJob,
-    chapter_notebooks,
-    plan_notebooks,
-    run_notebooks,
-)
+from sv_assessment.build.notebooks import NotebookJob, plan_notebooks, run_notebooks
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig, load_config
 from sv_assessment.errors import BuildError
 from sv_assessment.paths import CONTRACTS_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, REPORT_DIR, WORK_ROOT
+from sv_assessment.rendering.profiles import chapter_notebooks
 
 log = logging.getLogger("sv_assessment")
 
@@ -106,9 +99,7 @@ def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[st
     }
 
 
-def stage(
-    config: AssessmentConfig, staged_dir: Path, force: bool
-) -> tuple[dict, dict, str]:
+def stage(config: AssessmentConfig, staged_dir: Path, force: bool) -> tuple[dict, dict, str]:
     """Stage and validate the inputs unless their key is unchanged; returns the manifest, the
     inputs summary and how the step went (``ran`` or ``reused``)."""
     manifest_path = StagedData(staged_dir).manifest_file
@@ -163,9 +154,9 @@ def assemble(
     try:
         project_dir = WorkFolder(work_dir).report_project_dir
         shutil.rmtree(project_dir, ignore_errors=True)
-        written = project.write_project(project_dir, config, notebooks)
+        written = project.write_project(project_dir, config, notebooks, options.engine)
         if options.engine == "quarto":
-            quarto.render_with_quarto(project_dir, tmp, options.formats)
+            quarto.render_with_quarto(project_dir, tmp, options.formats, config.source)
         else:
             pandoc.render_builtin(project_dir, written, tmp, config, options.formats)
         cache.write_json_atomic(tmp / "entry.json", {"formats": list(options.formats)})
@@ -199,9 +190,7 @@ def build(options: BuildOptions) -> BuildResult:
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        manifest, inputs, steps["inputs and contracts"] = stage(
-            config, staged_dir, options.force
-        )
+        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, options.force)
     names = chapter_notebooks(config.source)
     logical = {
         "config_path": str(config.path),
@@ -209,9 +198,7 @@ def build(options: BuildOptions) -> BuildResult:
         # Chart images for the PDF are made at assembly, so one executed chapter serves both.
         "static_images": False,
     }
-    planned = plan_notebooks(
-        names, options.notebooks_dir, cache_dir, manifest, logical, config
-    )
+    planned = plan_notebooks(names, options.notebooks_dir, cache_dir, manifest, logical, config)
     to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
     for job in planned:
         steps[f"notebook {job.name}"] = RAN if job in to_run else REUSED

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment.ingest import fast_csv
-from sv_assessment.contracts import suites
-from sv_assessment.ingest import canonical
-from sv_assessment.contracts import validation
 from sv_assessment.build import cache
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.contracts import suites, validation
+from sv_assessment.ingest import canonical, fast_csv
+from sv_assessment.ingest.columns import canonical_column_names
+from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.paths import relative_to_project
+from sv_assessment.schema import SCHEMAS
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +75,25 @@ def stage_inputs(
     """Ingest every configured input, validate it, and write the staged Parquet files.
 
     Raises ``ingest.InputError`` for unreadable input and ``contracts.ContractBreach`` when a
-    critical expectation fails; nothing is written into the input folders.
+    critical expectation fails; nothing is written into the input folders. The staged data is
+    marked usable (``inputs.json`` written) only once every contract has passed, so a chapter
+    never reads data whose contracts failed, however often it is re-run.
     """
     staged_dir = staged_dir or default_staged_dir(config)
     ensure_demo_inputs(config)
     staged_dir.mkdir(parents=True, exist_ok=True)
-    parameters = suites.contract_parameters(config, now)
     staged = StagingResult(StagedData(staged_dir))
+    staged.staged.inputs_file.unlink(missing_ok=True)  # unusable until the contracts pass
+    parameters = suites.contract_parameters(config, now)
     failures: list[suites.ExpectationOutcome] = []
     for spec in config.inputs.values():
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
         frame, reader_summary = _read_input(config, spec)
-        report = validation.validate_input(
-            frame, spec.kind, spec.name, str(spec.path), parameters
-        )
+        rows_read = len(frame)
+        frame = in_window(frame, spec.kind, config, now)
+        report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
         used, set_aside = validation.split_quarantine(frame, report)
@@ -107,7 +111,8 @@ def stage_inputs(
             "sha256": cache.file_sha256(spec.path),
             "bytes": spec.path.stat().st_size,
             **reader_summary,
-            "rows_read": len(frame),
+            "rows_read": rows_read,
+            "rows_out_of_scope": rows_read - len(frame),
             "rows_used": len(used),
             "rows_set_aside": len(set_aside),
             "set_aside_by_reason": report.set_aside_counts(),
@@ -115,10 +120,50 @@ def stage_inputs(
     staged.staged.contracts_file.write_text(
         json.dumps([r.to_json_dict() for r in staged.reports], indent=2, default=str)
     )
-    staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
     if failures:
         raise suites.ContractBreach(failures)
+    staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
     return staged
+
+
+# The date that places each row in time. An extract may cover more than the assessment window
+# (a five-year extract assessed for an earlier year): rows dated before the window, or after it
+# but not after today, are out of scope and counted, never a breach. A date in the future stays
+# in, for the contract to refuse.
+WINDOW_DATE = {
+    "police_offences": "recorded_date",
+    "ae_attendances": "attendance_date",
+    "police_uk_street": "month",
+}
+
+
+def in_window(
+    frame: pd.DataFrame, kind: str, config: AssessmentConfig, now: datetime | None = None
+) -> pd.DataFrame:
+    """The rows of ``frame`` in scope for the assessment window (rows without a date stay)."""
+    column = WINDOW_DATE.get(kind)
+    if column not in frame.columns:
+        return frame
+    dates = frame[column]
+    start = pd.Timestamp(config.first_year, 1, 1)
+    end = pd.Timestamp(config.assessment_year + 1, 1, 1)
+    outside = (dates < start) | ((dates >= end) & (dates <= pd.Timestamp(now or datetime.now())))
+    outside = outside.fillna(False).astype(bool)
+    return frame.loc[~outside].reset_index(drop=True) if outside.any() else frame
+
+
+def extract_mapping(config: AssessmentConfig, spec) -> ExtractMapping:
+    """How to read this input: its mapping in the config, and the districts to derive to."""
+    return ExtractMapping(
+        kind=spec.kind,
+        input_name=spec.name,
+        columns=spec.columns,
+        values=spec.values,
+        date_formats=spec.date_format,
+        lsoa_lookup=spec.lsoa_lookup,
+        config_path=config.path,
+        districts=config.districts,
+    )
 
 
 def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
@@ -129,10 +174,13 @@ def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
         force = config.police_uk.force if config.police_uk else None
         read = police_uk.read_street_files(spec.path, config.districts, force)
         return read.frame, {"reader": read.summary}
-    sheet = spec.sheet
-    if sheet is None:
+    mapping = extract_mapping(config, spec)
+    if spec.sheet is None and mapping.is_plain:
         fast = fast_csv.read_clean_csv(spec.path, spec.kind)
         if fast is not None:
-            return fast, fast_csv.CLEAN_CSV
-    frame, raw = canonical.read_table(spec.path, spec.kind, sheet)
-    return frame, raw.describe()
+            fields = SCHEMAS[spec.kind]
+            names = canonical_column_names(fast_csv.header(spec.path), fields)
+            sources = canonical.field_sources(fields, names, None, {})
+            return fast, {**fast_csv.CLEAN_CSV, "fields": sources}
+    read = canonical.read_mapped(spec.path, spec.kind, spec.sheet, mapping)
+    return read.frame, read.describe()

@@ -174,10 +174,13 @@ def data_table_html(data: pd.DataFrame, caption: str) -> str:
             f'<tr><th scope="row">{first}</th>' + "".join(f"<td>{c}</td>" for c in rest) + "</tr>"
         )
     # A labelled, focusable region lets a wide table scroll on a phone without the page doing so.
+    # Quarto would otherwise re-parse a raw HTML table into its own (src/resources/filters/
+    # normalize/parsehtml.lua), splitting the chart's HTML around it; the attribute opts out.
     return (
         f'<div class="table-wrap" role="region" tabindex="0" '
         f'aria-label="{html.escape(caption)}">'
-        f'<table class="data-table"><caption>{html.escape(caption)}</caption>'
+        '<table class="data-table" data-quarto-disable-processing="true">'
+        f"<caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 

@@ -8,22 +8,35 @@ from collections.abc import Callable
 import pandas as pd
 
 from sv_assessment.analysis import definitions
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
 
 
 def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
+    """Rows read, used and set aside per input; and, when an extract reaches beyond the
+    assessment window, the rows outside it (out of scope, not errors), so read = the rest."""
     rows = [
         {
             "input": name,
             "provided": "Yes" if info.get("provided") else "No",
             "rows_read": info.get("rows_read"),
+            "rows_outside_the_assessment_window": info.get("rows_out_of_scope", 0),
             "rows_used": info.get("rows_used"),
             "rows_set_aside": info.get("rows_set_aside"),
         }
         for name, info in inputs.items()
     ]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if not frame["rows_outside_the_assessment_window"].fillna(0).astype(bool).any():
+        frame = frame.drop(columns="rows_outside_the_assessment_window")
+    return frame
+
+
+def protected_inputs(summary: pd.DataFrame, protect: Gate) -> Protected:
+    """The input summary through the gate: rows read are the total of the rest on each row."""
+    parts = [c for c in summary.columns if c.startswith("rows_") and c != "rows_read"]
+    return protect(summary, parts, row_total_column="rows_read", grand_total_known=False)
 
 
 def offence_completeness(offences: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import definitions, measures
+from sv_assessment.analysis import comparison, definitions, measures
 from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
@@ -26,7 +26,6 @@ def district_table(
     frame = names.merge(residents, on="district_code", how="left")
     frame["offences"] = counts[year].to_numpy()
     frame["offences_previous_year"] = counts[before].to_numpy()
-    frame = measures.rates_with_ci(frame, "offences", "population")
     frame["change_percent"] = (
         100
         * (frame["offences"] - frame["offences_previous_year"])
@@ -45,13 +44,7 @@ def district_table(
             strict=True,
         )
     ]
-    frame["rank"] = frame["rate"].rank(ascending=False, method="min").astype(int)
-    area_rate = 1000 * frame["offences"].sum() / frame["population"].sum()
-    flags = measures.funnel_flags(frame, "offences", "population", area_rate)
-    frame["compared_with_area"] = flags["funnel_flag"].to_numpy()
-    for column in ("rate", "rate_lower", "rate_upper"):
-        frame[column] = frame[column].round(2)
-    return frame.sort_values("rank").reset_index(drop=True)
+    return comparison.rank_against_area(frame, "offences", "population")
 
 
 RATE_VIEW = [

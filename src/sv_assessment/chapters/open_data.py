@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import measures
+from sv_assessment.analysis import comparison, measures
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -139,15 +139,7 @@ def district_table(
     )
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
-    table = measures.rates_with_ci(table, "crimes", "population")
-    area_rate = 1000 * table["crimes"].sum() / table["population"].sum()
-    table["compared_with_area"] = measures.funnel_flags(table, "crimes", "population", area_rate)[
-        "funnel_flag"
-    ].to_numpy()
-    for column in ("rate", "rate_lower", "rate_upper"):
-        table[column] = table[column].round(2)
-    table["rank"] = table["rate"].rank(ascending=False, method="min").astype(int)
-    return table.sort_values("rank").reset_index(drop=True)
+    return comparison.rank_against_area(table, "crimes", "population")
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

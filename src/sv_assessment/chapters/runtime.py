@@ -44,10 +44,10 @@ def declared_columns(name: str, columns: list[str] | None) -> list[str] | None:
     return columns or list(inputs[name])
 
 
-def _display(bundle: dict) -> None:
+def _display(bundle: dict, metadata: dict | None = None) -> None:
     from IPython.display import display
 
-    display(bundle, raw=True)
+    display(bundle, raw=True, metadata=metadata)
 
 
 def _png(fig: go.Figure) -> bytes:
@@ -85,6 +85,9 @@ class Chapter:
     staged_dir: Path
     tables_dir: Path
     static_images: bool
+    # A district briefing: the ONS code of the one district every read is narrowed to (the
+    # config is narrowed to it too); None for the whole area.
+    place: str | None = None
     # Each count cell published so far under a measure: shown (True) or hidden (False).
     _decisions: dict = field(default_factory=dict, repr=False)
 
@@ -108,7 +111,15 @@ class Chapter:
 
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        return self.staged.read(name, declared_columns(name, columns))
+        columns = declared_columns(name, columns)
+        if self.place is None:
+            return self.staged.read(name, columns)
+        wanted = None if columns is None else list(dict.fromkeys([*columns, "district_code"]))
+        frame = self.staged.read(name, wanted)
+        if "district_code" not in frame.columns:  # not about places (e.g. a lookup table)
+            return frame
+        frame = frame[frame["district_code"] == self.place].reset_index(drop=True)
+        return frame if columns is None else frame[columns]
 
     def provided(self, name: str) -> bool:
         return self.staged.provided(name)
@@ -233,12 +244,13 @@ class Chapter:
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
             "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
-            "text/markdown": spec.title,
             "text/plain": spec.alt_text,
         }
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
-        _display(bundle)
+        # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
+        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
+        _display(bundle, {"sv_assessment": {"title": spec.title, "alt": spec.alt_text}})
 
 
 def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,19 +3,28 @@ flags and whole numbers strictly, and keep each row's file line as ``source_row`
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sv_assessment.ingest import derive
 from sv_assessment.ingest.columns import (
     FALSE_WORDS,
     TRUE_WORDS,
     canonical_column_names,
     check_unambiguous,
     missing_columns_error,
+    normalise_header,
 )
 from sv_assessment.ingest.errors import MAX_EXAMPLES, InputError
+from sv_assessment.ingest.mapping import (
+    ExtractMapping,
+    describe_values,
+    map_values,
+    unmapped_hint,
+)
 from sv_assessment.ingest.tabular import RawTable, read_raw_table
 from sv_assessment.schema import SCHEMAS
 
@@ -26,10 +35,29 @@ def _rows(mask: pd.Series, lines: np.ndarray) -> list[int]:
 
 
 def _parse_dates(
-    values: pd.Series, column: str, path: Path, lines: np.ndarray, with_time: bool
+    values: pd.Series,
+    column: str,
+    path: Path,
+    lines: np.ndarray,
+    with_time: bool,
+    mapping: ExtractMapping | None = None,
 ) -> pd.Series:
     text = values.str.strip()
     present = text != ""
+    configured = mapping.date_format(column) if mapping else None
+    if configured:  # the config's format, and only it: a partner's dates are all one way
+        parsed = pd.to_datetime(text.where(present), format=configured, errors="coerce")
+        bad = present & parsed.isna()
+        if bad.any():
+            raise InputError(
+                path,
+                f"not a date in the config's format {configured!r} "
+                f"({mapping.where('date_format', column)})",
+                column,
+                _rows(bad, lines),
+                text[bad].head(MAX_EXAMPLES).tolist(),
+            )
+        return parsed.astype("datetime64[ns]")
     formats = ["%Y-%m-%d", "%d/%m/%Y"]
     if with_time:
         formats = [
@@ -50,7 +78,8 @@ def _parse_dates(
     if bad.any():
         raise InputError(
             path,
-            "not a valid date (expected YYYY-MM-DD or DD/MM/YYYY)",
+            "not a valid date (expected YYYY-MM-DD or DD/MM/YYYY; give the extract's format "
+            f"under 'date_format: {column}:' for this input in the config)",
             column,
             _rows(bad, lines),
             text[bad].head(MAX_EXAMPLES).tolist(),
@@ -58,7 +87,13 @@ def _parse_dates(
     return parsed
 
 
-def _parse_flags(values: pd.Series, column: str, path: Path, lines: np.ndarray) -> pd.Series:
+def _parse_flags(
+    values: pd.Series,
+    column: str,
+    path: Path,
+    lines: np.ndarray,
+    mapping: ExtractMapping | None = None,
+) -> pd.Series:
     text = values.str.strip().str.lower()
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
     result[text.isin(TRUE_WORDS)] = True
@@ -67,7 +102,8 @@ def _parse_flags(values: pd.Series, column: str, path: Path, lines: np.ndarray) 
     if bad.any():
         raise InputError(
             path,
-            "not a yes/no flag (expected true/false, yes/no, y/n or 1/0)",
+            "not a yes/no flag (expected true/false, yes/no, y/n or 1/0)"
+            + unmapped_hint(mapping, column),
             column,
             _rows(bad, lines),
             values[bad].head(MAX_EXAMPLES).tolist(),
@@ -97,15 +133,20 @@ def to_canonical(
     header_line: int = 1,
     lines: np.ndarray | None = None,
     sheet: str | None = None,
+    mapping: ExtractMapping | None = None,
 ) -> pd.DataFrame:
     """Rename, check and type a text frame into the canonical schema for its kind.
 
     ``lines`` holds each row's line in the file (default: the rows follow the header line).
     """
+    return _canonical_read(raw, kind, path, header_line, lines, sheet, mapping).frame
+
+
+def _canonical_read(raw, kind, path, header_line, lines, sheet, mapping) -> CanonicalRead:
     if lines is None:
         lines = np.arange(header_line + 1, header_line + 1 + len(raw), dtype="int64")
     try:
-        return _to_canonical(raw.reset_index(drop=True), kind, path, lines)
+        return _to_canonical(raw.reset_index(drop=True), kind, path, lines, mapping)
     except InputError as error:
         if sheet is None or error.sheet:
             raise
@@ -114,40 +155,118 @@ def to_canonical(
         ) from None
 
 
-def _to_canonical(raw: pd.DataFrame, kind: str, path: Path, lines: np.ndarray) -> pd.DataFrame:
+@dataclass
+class CanonicalRead:
+    """An input's canonical frame, how the file was read, and where each field came from."""
+
+    frame: pd.DataFrame
+    raw: RawTable | None = None
+    fields: list[dict] = field(default_factory=list)
+    offence_codes: dict[str, str] = field(default_factory=dict)  # code -> group, if derived
+
+    def describe(self) -> dict:
+        summary = self.raw.describe() if self.raw is not None else {}
+        summary["fields"] = self.fields
+        if self.offence_codes:
+            summary["offence_codes"] = self.offence_codes
+        return summary
+
+
+def _to_canonical(
+    raw: pd.DataFrame, kind: str, path: Path, lines: np.ndarray, mapping: ExtractMapping | None
+) -> CanonicalRead:
     fields = SCHEMAS[kind]
-    check_unambiguous(list(raw.columns), fields, path)
-    mapping = canonical_column_names(list(raw.columns), fields)
-    renamed = raw.rename(columns=mapping)
-    missing = [f.name for f in fields if f.required and f.name not in renamed.columns]
+    headers = list(raw.columns)
+    check_unambiguous(headers, fields, path, mapping=mapping)
+    names = canonical_column_names(headers, fields, mapping)
+    renamed = raw.rename(columns=names)
+    present = set(names.values())
+    missing = [
+        f.name
+        for f in fields
+        if f.required
+        and f.name not in present
+        and not (mapping is not None and mapping.derivable(f.name, present))
+    ]
     if missing:
-        raise missing_columns_error(path, list(raw.columns), kind)
+        raise missing_columns_error(path, headers, kind, mapping=mapping)
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
-        if f.name not in renamed.columns:
+        if f.name not in present:
             typed[f.name] = pd.Series(pd.NA, index=renamed.index, dtype=f.dtype)
             continue
         values = renamed[f.name].astype("string").fillna("")
+        if mapping is not None:
+            values = map_values(values, f.name, mapping)
         if f.dtype.startswith("datetime"):
             typed[f.name] = _parse_dates(
-                values, f.name, path, lines, with_time=f.name.endswith("_at")
+                values, f.name, path, lines, f.name.endswith("_at"), mapping
             )
         elif f.dtype == "boolean":
-            typed[f.name] = _parse_flags(values, f.name, path, lines)
+            typed[f.name] = _parse_flags(values, f.name, path, lines, mapping)
         elif f.dtype == "Int64":
             typed[f.name] = _parse_integers(values, f.name, path, lines)
         else:
             stripped = values.str.strip()
             typed[f.name] = stripped.where(stripped != "").astype("string")
+    helpers = {
+        name: renamed[name].astype("string")
+        for name in (mapping.helper_fields if mapping else ())
+        if name in present
+    }
+    try:
+        made = derive.derive_missing(typed, present, helpers, mapping, lines)
+    except derive.DerivationError as error:
+        raise InputError(path, str(error)) from None
     typed["source_row"] = np.asarray(lines, dtype="int64")
-    return typed.reset_index(drop=True)
+    return CanonicalRead(
+        typed.reset_index(drop=True),
+        fields=field_sources(fields, names, mapping, made.how),
+        offence_codes=made.offence_codes,
+    )
 
 
-def read_table(path: Path, kind: str, sheet: str | None = None) -> tuple[pd.DataFrame, RawTable]:
+def field_sources(
+    fields, names: dict[str, str], mapping: ExtractMapping | None, derived: dict[str, str]
+) -> list[dict]:
+    """For each canonical field: the column it was read from (or how it was derived), and
+    the value mapping or date format the config applied."""
+    by_field = {target: header for header, target in names.items()}
+    mapped = mapping.header_targets if mapping is not None else {}
+    rows = []
+    for f in fields:
+        header = by_field.get(f.name)
+        if header is not None:
+            how = "config 'columns:'" if normalise_header(header) in mapped else "by name"
+            source = f"column '{header}' ({how})"
+        else:
+            source = derived.get(f.name, "not in the extract")
+        notes = []
+        if mapping is not None and header is not None:
+            if mapping.values.get(f.name):
+                notes.append("values: " + describe_values(mapping, f.name))
+            if mapping.date_format(f.name):
+                notes.append(f"date format {mapping.date_format(f.name)}")
+        rows.append({"field": f.name, "source": source, "mapping": "; ".join(notes)})
+    return rows
+
+
+def read_mapped(
+    path: Path, kind: str, sheet: str | None = None, mapping: ExtractMapping | None = None
+) -> CanonicalRead:
+    """The canonical frame, how the file was read and where each field came from."""
+    raw = read_raw_table(path, kind, sheet, mapping)
+    read = _canonical_read(raw.frame, kind, path, raw.header_line, raw.lines, raw.sheet, mapping)
+    read.raw = raw
+    return read
+
+
+def read_table(
+    path: Path, kind: str, sheet: str | None = None, mapping: ExtractMapping | None = None
+) -> tuple[pd.DataFrame, RawTable]:
     """The canonical frame, and how the file was read (encoding, delimiter, sheet, header)."""
-    raw = read_raw_table(path, kind, sheet)
-    frame = to_canonical(raw.frame, kind, path, raw.header_line, raw.lines, raw.sheet)
-    return frame, raw
+    read = read_mapped(path, kind, sheet, mapping)
+    return read.frame, read.raw
 
 
 def read_input(path: Path, kind: str, sheet: str | None = None) -> pd.DataFrame:

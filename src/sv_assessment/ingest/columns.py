@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sv_assessment.ingest.errors import InputError
 from sv_assessment.schema import SCHEMAS, Field
+
+if TYPE_CHECKING:
+    from sv_assessment.ingest.mapping import ExtractMapping
 
 HEADER_SEARCH_ROWS = 20  # the header is the first row, within these, naming every required column
 
@@ -75,49 +79,93 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s_\-./()]+", "", str(name).strip().lstrip("\ufeff").lower())
 
 
-def _column_targets(columns: list[str], fields: tuple[Field, ...]) -> dict[str, list[str]]:
-    """Canonical name -> the raw headers that name it (more than one is ambiguous)."""
+def _column_targets(
+    columns: list[str], fields: tuple[Field, ...], mapping: ExtractMapping | None = None
+) -> dict[str, list[str]]:
+    """Canonical name -> the raw headers that name it (more than one is ambiguous).
+
+    Headers the config maps (``columns:``) come first: a field the config maps is taken only
+    from the column it names, whatever other headers might also name it."""
     wanted = {normalise_header(f.name): f.name for f in fields}
+    allowed = set(wanted.values())
+    mapped: dict[str, str] = {}
+    if mapping is not None:
+        mapped = mapping.header_targets
+        allowed |= mapping.helper_fields
+    claimed = set(mapped.values())
     targets: dict[str, list[str]] = {}
     for column in columns:
         key = normalise_header(column)
-        target = wanted.get(key) or COLUMN_ALIASES.get(key)
-        if target in wanted.values():
+        if key in mapped:
+            target = mapped[key]
+        else:
+            target = wanted.get(key) or COLUMN_ALIASES.get(key)
+            if target in claimed:
+                continue
+        if target in allowed:
             targets.setdefault(target, []).append(column)
     return targets
 
 
-def canonical_column_names(columns: list[str], fields: tuple[Field, ...]) -> dict[str, str]:
-    """Map raw headers to canonical names, case- and space-insensitively, via the alias map."""
-    return {raw[0]: target for target, raw in _column_targets(columns, fields).items()}
+def canonical_column_names(
+    columns: list[str], fields: tuple[Field, ...], mapping: ExtractMapping | None = None
+) -> dict[str, str]:
+    """Map raw headers to canonical names, case- and space-insensitively, via the config's
+    mapping and the alias map."""
+    return {raw[0]: target for target, raw in _column_targets(columns, fields, mapping).items()}
 
 
-def names_every_required(cells: list[str], fields: tuple[Field, ...]) -> bool:
-    targets = _column_targets(cells, fields)
-    return all(f.name in targets for f in fields if f.required)
+def _missing(
+    cells: list[str], fields: tuple[Field, ...], mapping: ExtractMapping | None
+) -> list[str]:
+    """Required fields no header names and no derivation can make."""
+    targets = _column_targets(cells, fields, mapping)
+    missing = [f.name for f in fields if f.required and f.name not in targets]
+    if mapping is None:
+        return missing
+    return [name for name in missing if not mapping.derivable(name, set(targets))]
 
 
-def check_unambiguous(columns: list[str], fields: tuple[Field, ...], path: Path, sheet=None):
-    for target, raw in _column_targets(columns, fields).items():
+def names_every_required(
+    cells: list[str], fields: tuple[Field, ...], mapping: ExtractMapping | None = None
+) -> bool:
+    return not _missing(cells, fields, mapping)
+
+
+def check_unambiguous(
+    columns: list[str],
+    fields: tuple[Field, ...],
+    path: Path,
+    sheet=None,
+    mapping: ExtractMapping | None = None,
+):
+    for target, raw in _column_targets(columns, fields, mapping).items():
         if len(raw) > 1:
             raise InputError(
                 path,
                 f"more than one column could be '{target}': "
-                f"{', '.join(repr(c) for c in raw)}; rename or remove all but one",
+                f"{', '.join(repr(c) for c in raw)}; rename or remove all but one, or name "
+                f"the one to use under 'columns:' for this input in the config",
                 target,
                 sheet=sheet,
             )
+    if mapping is not None:
+        mapping.check_headers(columns, path, sheet)
 
 
-def missing_columns_error(path: Path, cells: list[str], kind: str, sheet=None) -> InputError:
-    fields = SCHEMAS[kind]
-    targets = _column_targets(cells, fields)
-    missing = [f.name for f in fields if f.required and f.name not in targets]
+def missing_columns_error(
+    path: Path, cells: list[str], kind: str, sheet=None, mapping: ExtractMapping | None = None
+) -> InputError:
+    # A row of several headers (not a title) that lacks a header the config maps: say that.
+    if mapping is not None and (mapping.names_any(cells) or sum(map(bool, cells)) >= 3):
+        mapping.check_headers(cells, path, sheet)
+    missing = _missing(cells, SCHEMAS[kind], mapping)
     found = ", ".join(repr(c) for c in cells if str(c).strip()) or "nothing"
     return InputError(
         path,
         f"required column missing: no header row within the first {HEADER_SEARCH_ROWS} rows "
-        f"names every required column (the first row found: {found[:400]})",
+        f"names every required column (the first row found: {found[:400]}); map a column "
+        "to each missing field under 'columns:' for this input in the config",
         ", ".join(missing),
         sheet=sheet,
     )

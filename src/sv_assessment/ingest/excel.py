@@ -16,6 +16,7 @@ from sv_assessment.ingest.columns import (
     names_every_required,
 )
 from sv_assessment.ingest.errors import InputError
+from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.ingest.raw import RawTable, unique_names
 from sv_assessment.schema import SCHEMAS
 
@@ -36,7 +37,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, kind: str, sheet: str | None) -> RawTable:
+def read_xlsx(
+    path: Path, kind: str, sheet: str | None, mapping: ExtractMapping | None = None
+) -> RawTable:
     import openpyxl
 
     fields = SCHEMAS[kind]
@@ -60,12 +63,14 @@ def read_xlsx(path: Path, kind: str, sheet: str | None) -> RawTable:
                 if not any(cells):
                     continue
                 first_rows.setdefault(name, cells)
-                if names_every_required(cells, fields):
+                if names_every_required(cells, fields, mapping):
                     headers[name] = (number, cells)
                     break
         if not headers:
             name = sheet or next(iter(first_rows), None)
-            raise missing_columns_error(path, first_rows.get(name, []), kind, sheet=name)
+            raise missing_columns_error(
+                path, first_rows.get(name, []), kind, sheet=name, mapping=mapping
+            )
         if len(headers) > 1:
             raise InputError(
                 path,
@@ -76,7 +81,7 @@ def read_xlsx(path: Path, kind: str, sheet: str | None) -> RawTable:
         name, (header_line, cells) = next(iter(headers.items()))
         while cells and not cells[-1]:
             cells.pop()
-        check_unambiguous(cells, fields, path, sheet=name)
+        check_unambiguous(cells, fields, path, sheet=name, mapping=mapping)
         width = len(cells)
         records, lines, beyond = [], [], []
         for number, values in enumerate(

@@ -78,6 +78,11 @@ def _prefer_jemalloc() -> None:
         pa.set_memory_pool(pool)
 
 
+def header(path: Path) -> list[str]:
+    """The header row of a clean CSV, as written."""
+    return _header(path)
+
+
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])

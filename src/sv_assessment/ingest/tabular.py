@@ -25,6 +25,7 @@ from sv_assessment.ingest.columns import (
     names_every_required,
 )
 from sv_assessment.ingest.errors import InputError
+from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.ingest.raw import RawTable, unique_names
 from sv_assessment.schema import SCHEMAS
 
@@ -92,7 +93,9 @@ def _detect_encoding(path: Path) -> str:
     )
 
 
-def _find_csv_header(path: Path, encoding: str, kind: str) -> tuple[int, int, str, list[str]]:
+def _find_csv_header(
+    path: Path, encoding: str, kind: str, mapping: ExtractMapping | None = None
+) -> tuple[int, int, str, list[str]]:
     """(header line number, byte offset where data starts, delimiter, header cells)."""
     fields = SCHEMAS[kind]
     first_cells: list[str] | None = None
@@ -110,7 +113,7 @@ def _find_csv_header(path: Path, encoding: str, kind: str) -> tuple[int, int, st
             found = {}
             for delimiter in DELIMITERS:
                 cells = next(csv.reader([text], delimiter=delimiter))
-                if names_every_required(cells, fields):
+                if names_every_required(cells, fields, mapping):
                     found[delimiter] = cells
             if len(found) > 1:
                 raise InputError(
@@ -138,7 +141,7 @@ def _find_csv_header(path: Path, encoding: str, kind: str) -> tuple[int, int, st
         )
     if first_cells is None:
         raise InputError(path, "the file holds no header row (it is blank)")
-    raise missing_columns_error(path, first_cells, kind)
+    raise missing_columns_error(path, first_cells, kind, mapping=mapping)
 
 
 def _read_csv_body(
@@ -171,10 +174,10 @@ def _read_csv_body(
     return table, invalid
 
 
-def _read_csv(path: Path, kind: str) -> RawTable:
+def _read_csv(path: Path, kind: str, mapping: ExtractMapping | None = None) -> RawTable:
     encoding = _detect_encoding(path)
-    header_line, offset, delimiter, cells = _find_csv_header(path, encoding, kind)
-    check_unambiguous(cells, SCHEMAS[kind], path)
+    header_line, offset, delimiter, cells = _find_csv_header(path, encoding, kind, mapping)
+    check_unambiguous(cells, SCHEMAS[kind], path, mapping=mapping)
     names = unique_names(cells)
     with path.open("rb") as handle:
         handle.seek(offset)
@@ -216,7 +219,9 @@ def _read_csv(path: Path, kind: str) -> RawTable:
     )
 
 
-def read_raw_table(path: Path, kind: str, sheet: str | None = None) -> RawTable:
+def read_raw_table(
+    path: Path, kind: str, sheet: str | None = None, mapping: ExtractMapping | None = None
+) -> RawTable:
     """Read a CSV or Excel input as text cells, finding its header row; never guesses."""
     if not path.is_file():
         raise InputError(path, "file not found")
@@ -225,11 +230,11 @@ def read_raw_table(path: Path, kind: str, sheet: str | None = None) -> RawTable:
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if _sniff_kind(path, head) == "xlsx":
-        raw = excel.read_xlsx(path, kind, sheet)
+        raw = excel.read_xlsx(path, kind, sheet, mapping)
     else:
         if sheet is not None:
             raise InputError(path, f"the config names sheet '{sheet}' but this is a CSV file")
-        raw = _read_csv(path, kind)
+        raw = _read_csv(path, kind, mapping)
     if raw.frame.empty:
         raise InputError(
             path,

@@ -16,10 +16,11 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PNG_MIME = "image/png"
 
 
-def charts_without_images(notebook) -> list[dict]:
+def charts_without_images(*notebooks) -> list[dict]:
     """Each display output that holds a Plotly chart but no PNG of it."""
     return [
         output
+        for notebook in notebooks
         for cell in notebook.cells
         if cell.cell_type == "code"
         for output in cell.get("outputs", [])
@@ -27,9 +28,10 @@ def charts_without_images(notebook) -> list[dict]:
     ]
 
 
-def add_static_images(notebook) -> int:
-    """Add a PNG beside every chart that lacks one; returns how many were made."""
-    outputs = charts_without_images(notebook)
+def add_static_images(*notebooks) -> int:
+    """Add a PNG beside every chart that lacks one, with one browser for them all; returns how
+    many were made."""
+    outputs = charts_without_images(*notebooks)
     if not outputs:
         return 0
     import kaleido

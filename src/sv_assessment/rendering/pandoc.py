@@ -11,8 +11,7 @@ from pathlib import Path
 import nbformat
 
 from sv_assessment.config import AssessmentConfig
-from sv_assessment.paths import REPORT_DIR
-from sv_assessment.rendering import images
+from sv_assessment.rendering import figures, images
 from sv_assessment.rendering.project import (
     PDF_STANDARDS,
     READER,
@@ -46,7 +45,9 @@ def _metadata_args(metadata: dict) -> list[str]:
 
 def _joined_notebook_to(joined: Path, writer: str, template: str) -> list[str]:
     """Pandoc arguments both editions share: the joined notebook, every output kept for the
-    Lua filter to choose from, and the edition's template."""
+    Lua filter to choose from, and the edition's template. Templates and filter are read from
+    the written project beside the notebook, the same files Quarto renders with."""
+    project_dir = joined.parent
     return [
         str(joined),
         "--from",
@@ -56,22 +57,20 @@ def _joined_notebook_to(joined: Path, writer: str, template: str) -> list[str]:
         writer,
         "--standalone",
         "--template",
-        str(REPORT_DIR / "templates" / template),
+        str(project_dir / "templates" / template),
         "--lua-filter",
-        str(REPORT_DIR / "filters" / "select_outputs.lua"),
+        str(project_dir / "filters" / "select_outputs.lua"),
     ]
 
 
-def render_html(joined: Path, target: Path, metadata: dict) -> Path:
-    import plotly.offline
-
+def render_html(joined: Path, target: Path, metadata: dict, css: str) -> Path:
     work = joined.parent
-    css = (REPORT_DIR / "templates" / "assessment.css").read_text(encoding="utf-8")
+    stylesheet = (work / css).read_text(encoding="utf-8")
+    plotly_js = (work / "filters" / "plotly.min.js").read_text(encoding="utf-8")
     header = work / "header.html"
     # One copy of plotly.js inline, so the page is self-contained and makes no request.
     header.write_text(
-        f"<style>\n{css}\n</style>\n<script>{plotly.offline.get_plotlyjs()}</script>\n",
-        encoding="utf-8",
+        f"<style>\n{stylesheet}\n</style>\n<script>{plotly_js}</script>\n", encoding="utf-8"
     )
     _pandoc(
         [
@@ -134,10 +133,19 @@ def render_builtin(
 ) -> Rendered:
     joined = project_dir / "assessment.ipynb"
     notebook = join_notebooks(project_dir, project)
+    try:
+        figures.figure_cell_options(notebook, "the joined chapters")
+    except figures.FigureError as error:
+        raise AssemblyError(str(error)) from None
     if "pdf" in formats:
         images.add_static_images(notebook)
     nbformat.write(notebook, joined)
     metadata = report_metadata(config, dt.date.today())
-    html = render_html(joined, out_dir / "assessment.html", metadata) if "html" in formats else None
+    css = project["format"]["html"]["css"]
+    html = (
+        render_html(joined, out_dir / "assessment.html", metadata, css)
+        if "html" in formats
+        else None
+    )
     pdf = render_pdf(joined, out_dir / "assessment.pdf", metadata) if "pdf" in formats else None
     return Rendered(html, pdf)

@@ -16,6 +16,7 @@ import yaml
 from sv_assessment.chapters.front_matter import contact_line, front_matter
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.paths import REPORT_DIR
+from sv_assessment.rendering import profiles
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 # Fenced divs (``::: {.synthetic}``) are read in Markdown cells; ``$...$`` is not maths (a page
@@ -25,6 +26,17 @@ ACCESSIBILITY_CHAPTER = "accessibility.md"
 # PDF/UA-1: tagged structure, a title, alt text on every image; Typst refuses to write a PDF
 # that breaks it, so a chart without alt text fails the build rather than shipping.
 PDF_STANDARDS = ["ua-1"]
+# The title-block values the templates read (Pandoc variables, for both engines), beside
+# Quarto's own title, subtitle, author and date.
+TEMPLATE_METADATA = (
+    "pagetitle",
+    "partnership",
+    "area",
+    "year",
+    "synthetic",
+    "minimum-count-less-one",
+    "description",
+)
 REMOTE_ASSET = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.I)
 
 
@@ -36,13 +48,6 @@ class AssemblyError(RuntimeError):
 class Rendered:
     html: Path | None
     pdf: Path | None
-
-
-def load_project(report_dir: Path = REPORT_DIR, source: str = "partner") -> dict:
-    """The Quarto project for the config's source: _quarto.yml for partner data,
-    _quarto.<source>.yml otherwise (e.g. _quarto.police_uk.yml for data.police.uk files)."""
-    name = "_quarto.yml" if source == "partner" else f"_quarto.{source}.yml"
-    return yaml.safe_load((report_dir / name).read_text(encoding="utf-8"))
 
 
 def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
@@ -63,8 +68,37 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
     }
 
 
-def accessibility_statement(config: AssessmentConfig, built: dt.date) -> str:
-    """The accessibility statement, written for every build (WCAG 2.2 AA)."""
+# What each engine makes, and what was checked on it: the statement says only what is true of
+# the edition it is part of.
+EDITION = {
+    "builtin": "the page works offline as one file",
+    "quarto": "the website works offline from its folder, one page a chapter",
+}
+TESTED = {
+    "builtin": (
+        "This edition (one web page and a PDF, from the project's built-in assembler) is the one "
+        "the project's tests check in a real browser (headless Chromium) with the axe-core "
+        "accessibility engine against WCAG 2.2 A and AA rules, for keyboard access to the "
+        "contents and every chart's data, for reflow at 320 pixels, and for making no network "
+        "requests. Every build checks that the page loads nothing from the internet, and the PDF "
+        "is only written if it meets PDF/UA-1."
+    ),
+    "quarto": (
+        "This edition was rendered by Quarto, as a website with a page for each chapter and a "
+        "PDF. Every build checks that no page loads anything from the internet, and the PDF is "
+        "only written if it meets PDF/UA-1. The project's browser checks (axe-core against WCAG "
+        "2.2 A and AA, keyboard access, reflow at 320 pixels) are run on the one-page edition "
+        "from the built-in assembler; Quarto's page layout has not been through them, so treat "
+        "this edition's web pages as not yet checked."
+    ),
+}
+
+
+def accessibility_statement(
+    config: AssessmentConfig, built: dt.date, engine: str = "builtin"
+) -> str:
+    """The accessibility statement, written for every build (WCAG 2.2 AA), honest about what
+    was checked on the edition the engine makes."""
     return (
         "# Accessibility statement\n\n"
         f"{config.partnership} wants as many people as possible to be able to use this "
@@ -78,7 +112,7 @@ def accessibility_statement(config: AssessmentConfig, built: dt.date) -> str:
         "every chart, and tables with captions and header cells\n"
         "- read it without relying on colour: lines also differ by dash and marker, and every "
         "value shown by colour is also in a table\n"
-        "- save or print it: the page works offline as one file, and the PDF edition is tagged, "
+        f"- save or print it: {EDITION[engine]}, and the PDF edition is tagged, "
         "with a contents list, bookmarks and a text alternative for every chart\n\n"
         "## Known limitations\n\n"
         "- Hovering over a chart shows exact values with a mouse only; the same values are in the "
@@ -93,32 +127,61 @@ def accessibility_statement(config: AssessmentConfig, built: dt.date) -> str:
         "## Another format\n\n"
         f"{contact_line(config)}\n\n"
         "## How this assessment was tested\n\n"
-        "Every build is checked in a real browser (headless Chromium) with the axe-core "
-        "accessibility engine against WCAG 2.2 A and AA rules, for keyboard access to the "
-        "contents and every chart's data, for reflow at 320 pixels, and for making no network "
-        "requests. This statement was generated on "
-        f"{built.strftime('%-d %B %Y')}.\n"
+        f"{TESTED[engine]} This statement was generated on {built.strftime('%-d %B %Y')}.\n"
     )
 
 
-def write_project(project_dir: Path, config: AssessmentConfig, notebooks_dir: Path) -> dict:
-    """Lay out a renderable Quarto project: _quarto.yml, index.md, the accessibility statement
-    (the last chapter) and the executed notebooks."""
-    project = load_project(source=config.source)
+def write_project(
+    project_dir: Path, config: AssessmentConfig, notebooks_dir: Path, engine: str = "builtin"
+) -> dict:
+    """Lay out a Quarto project that renders on its own (``quarto render <project_dir>``): the
+    shared config with the title block filled in, the source's profile (made the default) with
+    the accessibility statement as the last chapter, index.md, the templates and filter, a local
+    plotly.js beside the filter, and the executed notebooks. Returns the merged project."""
     project_dir.mkdir(parents=True, exist_ok=True)
-    if ACCESSIBILITY_CHAPTER not in project["book"]["chapters"]:
-        project["book"]["chapters"].append(ACCESSIBILITY_CHAPTER)
-    (project_dir / ACCESSIBILITY_CHAPTER).write_text(
-        accessibility_statement(config, dt.date.today()), encoding="utf-8"
+    built = dt.date.today()
+    metadata = report_metadata(config, built)
+    shared = profiles.read_yaml(REPORT_DIR / profiles.SHARED_FILE)
+    shared["profile"] = {**shared.get("profile", {}), "default": config.source}
+    shared["book"].update(
+        {
+            "title": metadata["title"],
+            "subtitle": metadata["subtitle"],
+            "author": metadata["partnership"],  # Quarto's Typst book (orange-book) needs one
+            "date": metadata["date"],
+            "page-footer": f"{metadata['partnership']}. Counts from 1 to "
+            f"{metadata['minimum-count-less-one']} are shown as \\[c\\] to protect privacy.",
+        }
     )
-    project["book"]["title"] = f"{report_metadata(config, dt.date.today())['pagetitle']}"
-    (project_dir / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=False))
+    shared.update({key: metadata[key] for key in TEMPLATE_METADATA})
+    if config.synthetic_data:
+        shared["format"]["html"]["include-before-body"] = "templates/synthetic-banner.html"
+    profile = profiles.read_yaml(REPORT_DIR / profiles.profile_file(config.source))
+    profile["book"]["chapters"].append(ACCESSIBILITY_CHAPTER)
+    # Only the chapters are inputs (templates and other notebooks are not pages of their own).
+    shared["project"]["render"] = list(profile["book"]["chapters"])
+    (project_dir / profiles.SHARED_FILE).write_text(yaml.safe_dump(shared, sort_keys=False))
+    (project_dir / profiles.profile_file(config.source)).write_text(
+        yaml.safe_dump(profile, sort_keys=False)
+    )
+    (project_dir / ACCESSIBILITY_CHAPTER).write_text(
+        accessibility_statement(config, built, engine), encoding="utf-8"
+    )
     (project_dir / "index.md").write_text(front_matter(config), encoding="utf-8")
-    shutil.copytree(REPORT_DIR / "templates", project_dir / "templates", dirs_exist_ok=True)
+    for folder in ("templates", "filters"):
+        shutil.copytree(REPORT_DIR / folder, project_dir / folder, dirs_exist_ok=True)
+    (project_dir / "filters" / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     target = project_dir / "notebooks"
     if target.resolve() != notebooks_dir.resolve():
         shutil.copytree(notebooks_dir, target, dirs_exist_ok=True)
-    return project
+    return profiles.merge_config(shared, profile)
+
+
+def plotly_js() -> str:
+    """plotly.js from the installed plotly package: pages load it locally, never from a CDN."""
+    import plotly.offline
+
+    return plotly.offline.get_plotlyjs()
 
 
 def join_notebooks(project_dir: Path, project: dict) -> nbformat.NotebookNode:

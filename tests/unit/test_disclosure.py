@@ -220,3 +220,37 @@ def test_protection_rules() -> None:
     assert not is_protected(1, 1, 5, "range")
     assert is_protected(7, 7, 5, "width")  # shown to be at least 5: no small count
     assert AuditRule(5).least == 1.0
+
+
+def test_policy_comes_from_the_config_and_is_validated(tmp_path) -> None:
+    from sv_assessment.config import ConfigError
+    from tests.conftest import make_config
+
+    config = make_config(tmp_path, minimum_count=3)
+    assert DisclosurePolicy.from_config(config) == DisclosurePolicy(3, True, "range")
+    with pytest.raises(ConfigError, match="minimum_count"):
+        make_config(tmp_path, minimum_count=1)  # would publish every count of 1
+
+
+def test_methods_chapter_states_the_policy_and_the_symbols(tmp_path) -> None:
+    from sv_assessment.chapters import methods
+    from tests.conftest import make_config
+
+    text = methods.disclosure_rule(make_config(tmp_path))
+    for words in ("Threshold 5", "counts from 1 to 4", "linear programming", "[c]", "[x]", "[z]"):
+        assert words in text
+    assert "stabbed" not in text and "in months" in text
+
+
+def test_free_text_mechanisms_and_exact_dates_are_not_published() -> None:
+    from sv_assessment.chapters import health, methods
+
+    values = pd.Series(["Sharp object", " sharp OBJECT ", "stabbed with scissors at school", None])
+    assert health.mechanism_category(values).tolist() == [
+        "Sharp object",
+        "Sharp object",
+        "Other",
+        "Not recorded",
+    ]
+    dates = pd.Series(pd.to_datetime(["2020-01-03", "2024-12-30"]))
+    assert methods.date_span(dates) == "January 2020 to December 2024"

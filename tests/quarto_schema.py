@@ -125,6 +125,9 @@ OPTION_TYPES = {
     "css": PATH_LIST,
     "include-before-body": PATH_LIST,
     "include-in-header": PATH_LIST,
+    # document-links.yml (both also take other forms; we set only false)
+    "format-links": bool,
+    "notebook-links": bool,
     # document-render.yml
     "embed-resources": bool,
     "template-partials": PATH_LIST,

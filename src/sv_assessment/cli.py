@@ -18,6 +18,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Build the Serious Violence Duty strategic needs assessment: ingest the "
         "inputs, check them against the data contracts, run the chapter notebooks "
         "and publish HTML and PDF under outputs/<year>/.",
+        epilog="Two more commands for a partnership's own extract: "
+        "'pipeline.py init --from FILE...' profiles the files and writes a draft config with "
+        "their columns and codes mapped (every guess marked); 'pipeline.py check --config C' "
+        "reads the inputs and runs the data contracts only, and prints a data-quality summary. "
+        "See docs/your_extract.md.",
     )
     parser.add_argument(
         "--config",
@@ -140,7 +145,8 @@ def init_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     import yaml
 
-    from sv_assessment.ingest.draft import write_draft
+    from sv_assessment.ingest.draft import profile_files, write_draft
+    from sv_assessment.ingest.profile import profile_report
     from sv_assessment.paths import DEFAULT_CONFIG, PROJECT_ROOT
 
     missing = [f for f in args.files if not f.is_file()]
@@ -149,10 +155,13 @@ def init_main(argv: list[str]) -> int:
         return 1
     template = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     try:
-        written = write_draft(args.files, args.output, PROJECT_ROOT, template)
+        tables = profile_files(args.files)
+        written = write_draft(tables, args.output, PROJECT_ROOT, template)
     except (FileExistsError, ValueError) as error:
         print(f"init: {error}", file=sys.stderr)
         return 1
+    print("Profile (shown here only, not written to the draft):")
+    print(profile_report(tables) + "\n")
     print(written.read_text(encoding="utf-8"))
     print(f"Draft written to {written}: confirm each GUESS, fill each EDIT, then run")
     print(f"  python pipeline.py check --config {written}")

@@ -41,6 +41,7 @@ class InputSpec:
     kind: str
     optional: bool = False
     sheet: str | None = None
+    set_aside_ceiling: float = 0.02  # share of rows one warning check may set aside
     # The extract's own headers, codes and date formats (see ingest.mapping).
     columns: dict[str, str] = field(default_factory=dict, compare=False)
     values: dict[str, dict] = field(default_factory=dict, compare=False)
@@ -196,6 +197,7 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
             kind=spec.kind,
             optional=spec.optional,
             sheet=spec.sheet,
+            set_aside_ceiling=spec.set_aside_ceiling,
             columns=dict(spec.columns),
             values={name: dict(table) for name, table in spec.values.items()},
             date_format=dict(spec.date_format),

@@ -74,6 +74,8 @@ class InputFile(Strict):
     kind: InputKind
     optional: bool = False
     sheet: str | None = None  # the worksheet of an Excel workbook with more than one
+    # The share of rows one data-contract check may set aside before the build stops.
+    set_aside_ceiling: Annotated[float, Field(ge=0, le=1)] = 0.02
     # An extract as it comes (ingest.mapping): their header -> our field; per field, their
     # code -> our value; per date field, their date format; the ONS LSOA -> district lookup.
     columns: dict[str, str] = {}

@@ -151,7 +151,9 @@ def run_record(
         if info.get("provided")
     )
     if not reconciled:  # staging checks this per input; the record must never say otherwise
-        raise RuntimeError(f"row counts do not reconcile (read = used + set aside + out of scope): {inputs}")
+        raise RuntimeError(
+            f"row counts do not reconcile (read = used + set aside + out of scope): {inputs}"
+        )
     return {
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "assessment": config.summary(),

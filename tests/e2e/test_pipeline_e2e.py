@@ -88,7 +88,8 @@ def test_missing_required_column_fails_naming_it(tmp_path: Path):
     config = load_config()
     broken = tmp_path / "offences.csv"
     frame = pd.read_csv(config.inputs["offences"].path, dtype=str, nrows=500)
-    frame.drop(columns=["district_code"]).to_csv(broken, index=False)
+    # Without its code or its name (from which the code could be derived) no district is known.
+    frame.drop(columns=["district_code", "district_name"]).to_csv(broken, index=False)
     raw = yaml.safe_load(config.path.read_text())
     raw["inputs"]["offences"]["path"] = str(broken)
     raw["demo"]["generate_if_missing"] = False

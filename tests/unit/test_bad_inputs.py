@@ -219,7 +219,7 @@ def test_07_semicolon_delimited_with_decimal_commas_is_read(case: Case):
 
 def test_08_windows_1252_accents_come_through_intact(case: Case):
     case.edit(0, offence_description="Blessure – café “Élan”")
-    case.edit(1, district_name="Ashförd")
+    case.edit(1, district_code="E07000105", district_name="Ashförd")  # Ashford, accented
     case.write_lines(case.lines(), encoding="cp1252")
     assert "é".encode("cp1252") in case.offences.read_bytes()
     staged = case.stage()

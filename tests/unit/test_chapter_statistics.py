@@ -250,3 +250,12 @@ def test_wobble_only_says_no_significant_change(config: AssessmentConfig) -> Non
     assert any(
         f.startswith("No district showed a statistically significant change") for f in findings
     )
+
+
+def test_who_sentence_says_so_when_no_age_share_can_be_given():
+    from sv_assessment.chapters import violence_profile
+
+    empty = pd.DataFrame(
+        {"role": ["Victims", "Suspects"], "age": ["Under 25", "Under 25"], "percent": [None, None]}
+    )
+    assert "Too few" in violence_profile.who_sentence(empty)

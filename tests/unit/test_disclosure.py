@@ -254,3 +254,12 @@ def test_free_text_mechanisms_and_exact_dates_are_not_published() -> None:
     ]
     dates = pd.Series(pd.to_datetime(["2020-01-03", "2024-12-30"]))
     assert methods.date_span(dates) == "January 2020 to December 2024"
+
+
+def test_published_cells_keep_decimal_places_and_separate_thousands_for_readers() -> None:
+    frame = pd.DataFrame({"area": ["a", "b", "c"], "count": [1234, 3, 0], "rate": [1.25, 0.3, 0.5]})
+    out = protect_table(frame, ["count"], POLICY, derived_columns=["rate"])
+    readers = published_cells(out, thousands=True)
+    assert readers["count"].tolist() == ["1,234", CONFIDENTIAL, "0"]
+    assert readers["rate"].tolist() == ["1.25", CONFIDENTIAL, "0.50"]
+    assert published_cells(out, thousands=False)["count"].tolist() == [1234, CONFIDENTIAL, 0]

@@ -295,3 +295,60 @@ def test_rows_keep_their_file_lines_through_derivations():
         mapping=ExtractMapping(districts=DISTRICTS),
     )
     assert typed["source_row"].tolist() == [7, 9]
+
+
+def test_the_classification_table_is_part_of_the_staging_code_key():
+    from sv_assessment.build import code_keys
+
+    assert derive.CLASSIFICATION_FILE in code_keys.data_files(Path(derive.__file__))
+    staging = code_keys.closure(code_keys.PACKAGE_DIR / e for e in code_keys.STAGE_ENTRY)
+    assert Path(derive.__file__) in staging
+
+
+def test_the_lsoa_lookup_is_fingerprinted_as_an_input(tmp_path: Path):
+    from sv_assessment.build.orchestrate import raw_fingerprints
+
+    lookup = write_lookup(tmp_path / "lookup.csv", [("E01024001", "E07000105")])
+    data = tmp_path / "extract.csv"
+    extract().to_csv(data, index=False)
+    config = config_with(
+        tmp_path, {"path": str(data), "kind": "police_offences", "lsoa_lookup": str(lookup)}
+    )
+    before = raw_fingerprints(load_config(config), None)["offences.lsoa_lookup"]
+    write_lookup(lookup, [("E01024001", "E06000035")])
+    after = raw_fingerprints(load_config(config), None)["offences.lsoa_lookup"]
+    assert before["sha256"] != after["sha256"]
+
+
+def test_a_missing_lookup_file_names_the_config_line(tmp_path: Path):
+    data = tmp_path / "extract.csv"
+    extract(district_code=None, district_name=None, lsoa_code=["E01024001"] * 2).to_csv(
+        data, index=False
+    )
+    config = config_with(
+        tmp_path,
+        {"path": str(data), "kind": "police_offences", "lsoa_lookup": str(tmp_path / "nope.csv")},
+    )
+    from sv_assessment.build.staging import extract_mapping
+
+    cfg = load_config(config)
+    spec = cfg.inputs["offences"]
+    with pytest.raises(InputError) as error:
+        read_mapped(spec.path, spec.kind, mapping=extract_mapping(cfg, spec))
+    assert "nope.csv" in str(error.value) and "does not exist" in str(error.value)
+    assert f"line {line_of(config, 'lsoa_lookup')}" in str(error.value)
+
+
+def test_values_for_a_field_no_column_gives_are_an_error():
+    with pytest.raises(InputError, match="values of victim_sex.*no column"):
+        canonical(extract(), values={"victim_sex": {"M": "Male"}})
+
+
+def test_a_date_time_format_also_reads_midnight_written_as_the_date():
+    frame = extract()
+    frame["occurred_at"] = ["05.01.2024 22:15", "06.02.2024"]
+    typed = canonical(frame, date_formats={"occurred_at": "%d.%m.%Y %H:%M"})
+    assert typed["occurred_at"].tolist() == [
+        pd.Timestamp("2024-01-05 22:15"),
+        pd.Timestamp("2024-02-06"),
+    ]

@@ -114,3 +114,45 @@ def test_a_workbook_draft_takes_the_data_sheet_below_its_title_block(tmp_path: P
     assert "values" not in workbook  # Yes/No flags read as they are
     # LSOA codes only: the district needs the ONS lookup, which the analyst must give.
     assert inputs["offences_1"]["lsoa_lookup"].startswith("EDIT")
+
+
+def test_help_names_init_and_check(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    printed = capsys.readouterr().out
+    assert "pipeline.py init --from" in printed and "pipeline.py check --config" in printed
+
+
+def test_a_build_with_a_bad_mapping_fails_naming_the_config_line(drafted, tmp_path, capsys):
+    base, _, text = drafted
+    config = edit(tmp_path, text.replace('"Weapon Used": knife_flag', '"Weapon": knife_flag'))
+    (tmp_path / "population.csv").write_bytes((base / "population.csv").read_bytes())
+    code = main(
+        [
+            "--config",
+            str(config),
+            "--work",
+            str(tmp_path / "work"),
+            "--outputs",
+            str(tmp_path / "outputs"),
+            "--format",
+            "html",
+            "--quiet",
+        ]
+    )
+    assert code == 1
+    message = capsys.readouterr().err
+    line = next(i for i, t in enumerate(config.read_text().splitlines(), 1) if '"Weapon"' in t)
+    assert "BUILD FAILED" in message and f"line {line}" in message and "'Weapon Used'" in message
+    assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").rglob("*.html"))
+
+
+def test_example_values_are_shown_on_the_terminal_never_written(drafted, tmp_path, capsys):
+    base, frame, _ = drafted
+    draft = tmp_path / "draft.yml"
+    assert main(["init", "--from", str(base / "rms_export.csv"), "--output", str(draft)]) == 0
+    printed = capsys.readouterr().out
+    profile = printed.split("# DRAFT")[0]
+    assert "'Date Recorded': date %d.%m.%Y" in profile
+    an_id = next(i for i in frame["offence_id"] if i in profile)
+    assert an_id not in draft.read_text()

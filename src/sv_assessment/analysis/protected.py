@@ -115,17 +115,37 @@ def assemble(
 
 def published_cells(protected: Protected, thousands: bool) -> pd.DataFrame:
     """The table as published: each cell its value or its symbol. Counts are whole numbers,
-    with thousands separators for people (``thousands``) and without for machines (CSV)."""
+    with thousands separators for people (``thousands``) and without for machines (CSV);
+    other figures keep one number of decimal places down a column (2.40 beside 2.36)."""
     out = protected.frame.astype(object).copy()
     for column in out.columns:
         symbols = protected.status[column].to_numpy()
+        is_count = column in protected.count_columns
+        places = (
+            None if is_count or str(column) == "year" else _decimal_places(protected.frame[column])
+        )
         rendered = []
         for value, symbol in zip(out[column].tolist(), symbols, strict=True):
             if symbol:
                 rendered.append(symbol)
-            elif column in protected.count_columns and not pd.isna(value):
-                rendered.append(f"{round(float(value)):,}" if thousands else round(float(value)))
-            else:
+            elif pd.isna(value) or not (is_count or places is not None):
                 rendered.append(value)
+            elif is_count or places == 0:
+                whole = round(float(value))
+                rendered.append(f"{whole:,}" if thousands else whole)
+            else:
+                rendered.append(f"{float(value):.{places}f}")
         out[column] = pd.Series(rendered, index=out.index, dtype=object)
     return out
+
+
+def _decimal_places(column: pd.Series, most: int = 4) -> int | None:
+    """The fewest decimal places (up to ``most``) that show every value of a numeric column
+    exactly, so a column keeps its trailing zeros; None for text, or values needing more."""
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return None
+    values = pd.to_numeric(column, errors="coerce").dropna().astype(float)
+    for places in range(most + 1):
+        if np.allclose(values, values.round(places), rtol=0, atol=1e-9):
+            return places
+    return None

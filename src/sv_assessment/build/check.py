@@ -70,10 +70,12 @@ def summary_text(inputs: dict[str, dict], reports: list[dict]) -> str:
         how = ", ".join(
             f"{k} {info[k]}" for k in ("format", "encoding", "sheet", "header_line") if info.get(k)
         )
-        lines.append(f"{name}: {info.get('source')} ({how})")
+        lines.append(f"{name}: {info.get('source')}" + (f" ({how})" if how else ""))
+        outside = info.get("rows_out_of_scope")
         lines.append(
             f"  rows read {info['rows_read']:,}, used {info['rows_used']:,}, "
             f"set aside {info['rows_set_aside']:,}"
+            + (f", outside the assessment's period {outside:,}" if outside else "")
         )
         for reason, count in (info.get("set_aside_by_reason") or {}).items():
             lines.append(f"    set aside: {reason}: {count:,}")

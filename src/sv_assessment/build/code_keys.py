@@ -88,11 +88,23 @@ def closure(entries: Iterable[Path], stop: frozenset[Path] = frozenset()) -> set
     return modules
 
 
+# A data file a module reads from beside itself, e.g. the Home Office offence classification
+# table: ``Path(__file__).with_name("home_office_offence_codes.csv")``.
+_DATA_FILE = re.compile(r"""Path\(__file__\)\.with_name\(\s*["']([^"']+)["']\s*\)""")
+
+
+def data_files(module: Path) -> list[Path]:
+    """The files beside a module that it reads (so an edit to one changes the step's key)."""
+    names = _DATA_FILE.findall(module.read_text(encoding="utf-8"))
+    return [module.with_name(n) for n in sorted(set(names)) if module.with_name(n).is_file()]
+
+
 def fingerprint(modules: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for module in sorted(modules):
-        digest.update(module.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
-        digest.update(module.read_bytes() + b"\0")
+        for path in (module, *data_files(module)):
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

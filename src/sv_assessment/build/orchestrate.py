@@ -93,10 +93,16 @@ def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[st
         from sv_assessment.build import staging
 
         staging.ensure_demo_inputs(config)
-    return {
+    found = {
         name: cache.raw_fingerprint(spec.path, previous.get(name))
         for name, spec in config.inputs.items()
     }
+    # A lookup file the reader uses is an input too: an edit to it must re-stage.
+    for name, spec in config.inputs.items():
+        if spec.lsoa_lookup is not None:
+            key = f"{name}.lsoa_lookup"
+            found[key] = cache.raw_fingerprint(spec.lsoa_lookup, previous.get(key))
+    return found
 
 
 def stage(config: AssessmentConfig, staged_dir: Path, force: bool) -> tuple[dict, dict, str]:

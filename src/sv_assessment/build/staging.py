@@ -17,8 +17,8 @@ import pandas as pd
 from sv_assessment.build import cache
 from sv_assessment.catalog import StagedData, WorkFolder
 from sv_assessment.config import AssessmentConfig
-from sv_assessment.contracts import suites, validation
-from sv_assessment.ingest import canonical, fast_csv
+from sv_assessment.contracts import ceiling, suites, validation
+from sv_assessment.ingest import canonical, consistency, fast_csv
 from sv_assessment.ingest.columns import canonical_column_names
 from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.paths import relative_to_project
@@ -93,9 +93,12 @@ def stage_inputs(
         frame, reader_summary = _read_input(config, spec)
         rows_read = len(frame)
         frame = in_window(frame, spec.kind, config, now)
+        _check_consistency(config, spec, frame)
         report = validation.validate_input(frame, spec.kind, spec.name, str(spec.path), parameters)
         staged.reports.append(report)
         failures += report.critical_failures
+        if not report.critical_failures:  # a breach is reported as such, below
+            ceiling.check(frame, report, spec.kind, spec.path, spec.set_aside_ceiling, parameters)
         used, set_aside = validation.split_quarantine(frame, report)
         if len(used) + len(set_aside) != len(frame):  # nothing may be lost between the two
             raise RuntimeError(
@@ -124,6 +127,14 @@ def stage_inputs(
         raise suites.ContractBreach(failures)
     staged.staged.inputs_file.write_text(json.dumps(staged.inputs, indent=2))
     return staged
+
+
+def _check_consistency(config: AssessmentConfig, spec, frame: pd.DataFrame) -> None:
+    """Contradictions the row-by-row contracts cannot see (``ingest.consistency``)."""
+    consistency.check_ids_differ_by_more_than_case(frame, spec.path, "offence_id")
+    consistency.check_district_names(frame, spec.path, config.districts)
+    if spec.kind == "population":
+        consistency.check_population_complete(frame, spec.path, config.district_codes, config.years)
 
 
 # The date that places each row in time. An extract may cover more than the assessment window

@@ -9,6 +9,16 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from sv_assessment.chapters import chart_layout
+from sv_assessment.chapters.chart_layout import (
+    AXIS_BAND,
+    CHART_HEIGHT,
+    LINE,
+    SOURCE_SIZE,
+    TEXT_SIZE,
+    TITLE_SIZE,
+)
+
 # Government Analysis Function colour palette for categorical data (colour-blind safe, in order).
 # Source: https://analysisfunction.civilservice.gov.uk/policy-store/data-visualisation-colours-in-charts/
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -17,34 +27,74 @@ FONT = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#0B0C0C"
 
 
-def house_style(fig: go.Figure, title: str, x_title: str, y_title: str, source: str) -> go.Figure:
-    """Apply the house style; the title should state the finding, not just the measure."""
+def house_style(
+    fig: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    source: str,
+    zero_based: bool = True,
+) -> go.Figure:
+    """The house style, with the finding ``title`` and the ``source`` drawn in the figure itself
+    so that it reads the same in JupyterLab, on the web page and in the PDF.
+
+    From the top: title, legend, plot, axis labels, source line; each in its own band, sized
+    for a 320 px screen, so none can overlap another at any width. ``zero_based`` starts
+    y axes at 0 (counts and bars); rates compared around an average (funnel plots) do not."""
+    title_lines = chart_layout.wrap_text(title, TITLE_SIZE) if title else []
+    source_lines = chart_layout.wrap_text(f"Source: {source}", SOURCE_SIZE)
+    legend = chart_layout.legend_rows(fig)
+    panel_titles = any(
+        a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.999
+        for a in fig.layout.annotations
+    )
+    top = (
+        12
+        + len(title_lines) * TITLE_SIZE * LINE
+        + legend * 30
+        + (10 if legend else 14)
+        + (20 if panel_titles else 0)
+    )
+    bottom = AXIS_BAND + len(source_lines) * SOURCE_SIZE * LINE + 8
+    left = 64
+    height = fig.layout.height or CHART_HEIGHT
     fig.update_layout(
-        title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": 18}},
-        font={"family": FONT, "size": 14, "color": TEXT_COLOUR},
+        font={"family": FONT, "size": TEXT_SIZE, "color": TEXT_COLOUR},
         colorway=list(PALETTE),
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin={"l": 70, "r": 30, "t": 70, "b": 90},
-        legend={"orientation": "h", "y": -0.2, "x": 0},
+        height=height,
+        margin={"l": left, "r": 16, "t": round(top), "b": round(bottom)},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+            "font": {"size": TEXT_SIZE},
+        },
+        # The title is an annotation, not ``layout.title``: Plotly draws a multi-line title
+        # partly above the figure whatever its anchor (plotly.js 3), an annotation where asked.
         annotations=[
             *fig.layout.annotations,
-            {
-                "text": f"Source: {html.escape(source)}",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.32,
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 12, "color": "#505A5F"},
-            },
+            chart_layout.margin_text(
+                title_lines, "title", TITLE_SIZE, TEXT_COLOUR, left, top - 10, "top"
+            ),
+            chart_layout.margin_text(
+                source_lines, "source", SOURCE_SIZE, "#505A5F", left, 6 - bottom, "bottom"
+            ),
         ],
     )
-    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor="#505A5F")
-    fig.update_yaxes(
-        title_text=y_title, gridcolor="#E5E5E5", rangemode="tozero", linecolor="#505A5F"
+    fig.update_xaxes(showgrid=False, linecolor="#505A5F", automargin=False, tickangle=0)
+    # Panels stacked over one time axis: its title once, under the lowest panel.
+    x_axes = sorted(
+        (k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")),
+        key=lambda k: int(k[5:] or 1),
     )
+    fig.layout[x_axes[-1] if x_axes else "xaxis"].title.text = x_title
+    fig.update_yaxes(title_text=y_title, gridcolor="#E5E5E5", linecolor="#505A5F")
+    if zero_based:
+        fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -109,16 +159,26 @@ def bar_chart(
 
 
 def heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """Rows by columns, darker for more; day names shortened and a slim colour bar so the cells
+    keep most of a 320 px screen."""
     fig = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
             x=[str(c) for c in matrix.columns],
-            y=[str(i) for i in matrix.index],
+            y=[str(i)[:3] for i in matrix.index],
+            customdata=[[str(i)] * len(matrix.columns) for i in matrix.index],
+            hovertemplate="%{customdata} %{x}:00: %{z:,}<extra></extra>",
             colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-            colorbar={"title": {"text": "Offences"}},
+            colorbar={
+                "title": {"text": "Offences", "side": "top"},
+                "thickness": 10,
+                "x": 1.0,
+                "xpad": 4,
+            },
         )
     )
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(nticks=6)
     return fig
 
 
@@ -128,8 +188,13 @@ def funnel_plot(
     area_rate: float,
     label: str,
     count_rate: str = "rate",
+    flag: str = "compared_with_area",
 ) -> go.Figure:
-    """Rates against population with 95% and 99.8% control limits around the area rate."""
+    """Rates against population with 95% and 99.8% control limits around the area rate.
+
+    The y axis spans the limits and the rates, not 0, so the differences that matter fill the
+    plot. Only units outside the 95% limits are labelled (the rest are in the hover text and
+    the chart's data), each beside its point on a side clear of the labels placed before."""
     fig = go.Figure()
     for level, dash in (("998", "dash"), ("95", "dot")):
         for side in ("lower", "upper"):
@@ -140,26 +205,50 @@ def funnel_plot(
                     mode="lines",
                     line={"color": "#505A5F", "dash": dash, "width": 1.5},
                     name=f"{'99.8' if level == '998' else '95'}% limits",
+                    legendgroup=level,
                     showlegend=side == "lower",
+                    hoverinfo="skip",
                 )
             )
-    fig.add_hline(
-        y=area_rate,
-        line={"color": PALETTE[4], "width": 2},
-        annotation_text="Area-wide rate",
-        annotation_position="top left",
+    fig.add_trace(
+        go.Scatter(
+            x=[limits["population"].min(), limits["population"].max()],
+            y=[area_rate, area_rate],
+            mode="lines",
+            line={"color": PALETTE[4], "width": 2},
+            name="Area-wide rate",
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=units["population"],
             y=units[count_rate],
-            mode="markers+text",
+            mode="markers",
             text=units[label],
-            textposition="top center",
+            hovertemplate="%{text}: %{y:.2f} per 1,000<extra></extra>",
             marker={"color": PALETTE[0], "size": 10, "symbol": "diamond"},
             name="District",
         )
     )
+    values = pd.concat(
+        [units[count_rate], limits["lower_998"], limits["upper_998"]], ignore_index=True
+    ).astype(float)
+    low, high = float(values.min()), float(values.max())
+    span = (high - low) or 1.0
+    fig.update_yaxes(range=[max(0.0, low - 0.08 * span), high + 0.08 * span])
+    outside = units[~units[flag].astype(str).str.startswith("within", na=False)]
+    x_range = (float(limits["population"].min()), float(limits["population"].max()))
+    y_range = (max(0.0, low - 0.08 * span), high + 0.08 * span)
+    fig.update_xaxes(range=list(x_range))
+    for annotation in chart_layout.place_labels(
+        outside[label].astype(str).tolist(),
+        outside["population"].astype(float).tolist(),
+        outside[count_rate].astype(float).tolist(),
+        x_range,
+        y_range,
+        (units["population"].astype(float).tolist(), units[count_rate].astype(float).tolist()),
+    ):
+        fig.add_annotation(annotation)
     return fig
 
 
@@ -211,11 +300,14 @@ class FigureSpec:
     data: pd.DataFrame
     x_title: str
     y_title: str
+    zero_based: bool = True  # y axes from 0; False where rates are compared around an average
 
 
-# The PDF's chart images: one size for every chart, drawn by Kaleido.
-IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 900, 500, 2
+# The PDF's chart images, drawn by Kaleido: one width for every chart, each at its own height
+# (the house style sizes the margins in px, so a chart drawn shorter would squeeze its plot).
+IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 900, CHART_HEIGHT, 2
 
 
 def to_png(fig) -> bytes:
-    return fig.to_image(format="png", width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+    height = fig.layout.height or IMAGE_HEIGHT
+    return fig.to_image(format="png", width=IMAGE_WIDTH, height=height, scale=IMAGE_SCALE)

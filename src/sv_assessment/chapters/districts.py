@@ -145,7 +145,10 @@ def funnel_figure(
         else "No district is above the area's control limits"
     )
     return charts.FigureSpec(
-        charts.funnel_plot(shown, limits, area_rate, label="district"),
+        # Only districts whose rate is shown are drawn (or labelled).
+        charts.funnel_plot(
+            shown.dropna(subset=["rate"]).astype({"rate": float}), limits, area_rate, "district"
+        ),
         title=f"{finding} for {subject} in {config.assessment_year}",
         alt_text=f"Funnel plot of the rate of {subject} per 1,000 residents against district "
         f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
@@ -157,6 +160,7 @@ def funnel_figure(
         data=protected,
         x_title="Resident population",
         y_title=f"{unit} per 1,000 residents",
+        zero_based=False,
     )
 
 
@@ -188,10 +192,18 @@ def trends_figure(protected: Protected, config: AssessmentConfig) -> charts.Figu
     from plotly.subplots import make_subplots
 
     districts = list(dict.fromkeys(trends["district"]))
-    columns = 4
+    # Two columns keep each panel's title readable at 320 px; one y scale for every panel so
+    # the shapes compare (the scale is stated in the title of the y axis).
+    columns = 2
     rows = -(-len(districts) // columns)
+    panel = 150
     fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=districts, shared_yaxes=True, vertical_spacing=0.12
+        rows=rows,
+        cols=columns,
+        subplot_titles=districts,
+        shared_xaxes=True,
+        vertical_spacing=min(0.3 / rows, 46 / (rows * panel)),
+        horizontal_spacing=0.14,
     )
     for index, name in enumerate(districts):
         one = trends[trends["district"] == name]
@@ -201,10 +213,14 @@ def trends_figure(protected: Protected, config: AssessmentConfig) -> charts.Figu
             mode="lines+markers",
             line={"color": charts.PALETTE[0]},
             showlegend=False,
+            hovertemplate=f"{name}, %{{x}}: %{{y:,}}<extra></extra>",
             row=index // columns + 1,
             col=index % columns + 1,
         )
-    fig.update_layout(height=220 * rows)
+    top = float(pd.to_numeric(trends["offences"], errors="coerce").max() or 1)
+    fig.update_yaxes(matches="y", range=[0, top * 1.1], nticks=4)
+    fig.update_annotations(font={"size": 12})
+    fig.update_layout(height=rows * panel + 200)
     change = trends.pivot(index="district", columns="year", values="offences")
     up = (change[config.assessment_year] > change[config.first_year]).fillna(False).astype(bool)
     rising = change.index[up.to_numpy()].tolist()

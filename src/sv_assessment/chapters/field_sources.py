@@ -91,7 +91,7 @@ def derivation_notes(inputs: dict[str, dict]) -> str:
     if not notes:
         return (
             "Every field was read from a column of the extract; none was derived. Columns of "
-            "the extract that no field maps were not read."
+            "the extract that no field maps were dropped on reading."
         )
-    notes.append("Columns of the extract that no field maps were not read.")
+    notes.append("Columns of the extract that no field maps were dropped on reading.")
     return "\n\n".join(notes)

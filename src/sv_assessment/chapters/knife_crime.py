@@ -49,17 +49,30 @@ def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
 def rolling_figure(protected: Protected) -> charts.FigureSpec:
     monthly = protected.frame
     rolling = monthly.dropna(subset=["rolling_12_month_total"])
-    long = monthly.melt(
-        id_vars="month",
-        value_vars=["offences", "rolling_12_month_total"],
-        var_name="series",
-        value_name="count",
+    # Monthly counts (~300) and a 12-month total (~3,500) on one axis flatten the monthly line:
+    # two panels over one time axis, each on its own scale.
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=("Offences in the month", "Rolling 12-month total"),
     )
-    long = long[long["month"] >= rolling["month"].min()] if len(rolling) else long
-    long["series"] = long["series"].map(
-        {"offences": "Offences in the month", "rolling_12_month_total": "Rolling 12-month total"}
-    )
-    fig = charts.line_chart(long, "month", "count", series="series")
+    for row, column in ((1, "offences"), (2, "rolling_12_month_total")):
+        shown = monthly if row == 1 else rolling
+        fig.add_scatter(
+            x=shown["month"].astype(str),
+            y=pd.to_numeric(shown[column], errors="coerce").astype(float),
+            mode="lines",
+            line={"color": charts.PALETTE[row - 1], "width": 2.5},
+            showlegend=False,
+            row=row,
+            col=1,
+        )
+    fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
+    fig.update_layout(height=600)
     title = "Knife and weapon offences each month and the rolling 12-month total"
     alt = ""
     if len(rolling) >= 2:

@@ -65,17 +65,10 @@ def _png(fig: go.Figure) -> bytes:
 
 
 def web_figure(fig: go.Figure) -> go.Figure:
-    """The chart as the web page draws it: the page's figcaption and source line carry the
-    title and source, so the copies inside the chart go, leaving room to draw on a phone."""
+    """The chart as the web page draws it: the same figure, title and source line included,
+    filling the width of the page (its height stays, as the house style sized its margins)."""
     web = go.Figure(fig)
-    web.update_layout(
-        annotations=[
-            a for a in web.layout.annotations if not str(a.text or "").startswith("Source:")
-        ],
-        margin={"t": 40, "b": 60, "l": 60, "r": 20},
-        legend={"y": -0.25},
-        autosize=True,
-    )
+    web.update_layout(autosize=True, width=None)
     return web
 
 
@@ -223,7 +216,11 @@ class Chapter:
                 f"chart {name}: its data did not pass the disclosure gate; draw it from "
                 "chapter.protect(...) and give that as FigureSpec.data"
             )
-        fig = charts.house_style(spec.figure, "", spec.x_title, spec.y_title, self.source)
+        # The finding title and the source are drawn in the figure itself, so the chart reads
+        # the same in JupyterLab (which shows the Plotly JSON), on the page and in the PDF.
+        fig = charts.house_style(
+            spec.figure, spec.title, spec.x_title, spec.y_title, self.source, spec.zero_based
+        )
         publishing.write_table(spec.data, name, spec.title, self.disclosure, self.tables_dir)
         published = publishing.for_readers(spec.data)
         div = web_figure(fig).to_html(
@@ -235,11 +232,11 @@ class Chapter:
         title = html.escape(spec.title)
         bundle = {
             "text/html": (
+                # The caption names the figure for screen readers; the chart shows the title.
                 f'<figure class="chart" id="figure-{name}">'
-                f"<figcaption>{title}</figcaption>"
+                f'<figcaption class="visually-hidden">{title}</figcaption>'
                 f'<div class="chart-canvas" role="img" aria-label="{html.escape(spec.alt_text)}">'
                 f"{div}</div>"
-                f'<p class="chart-source">Source: {html.escape(self.source)}</p>'
                 f"<details><summary>Data for this chart</summary>"
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),

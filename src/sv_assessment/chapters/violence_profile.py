@@ -276,9 +276,16 @@ def public_place_split(
 
 
 def who_sentence(shares: Protected) -> str:
-    """One line on young people's share, worded from the protected table."""
+    """One line on young people's share, worded from the protected table ([c] for a share of
+    a hidden count), or a line saying the shares cannot be given."""
     frame = shares.frame.reset_index(drop=True)
     row = {(r.role, r.age): i for i, r in enumerate(frame.itertuples())}
+    wanted = [(role, age) for role in ("Victims", "Suspects") for age in ("Under 25", "Under 18")]
+    if any(
+        key not in row or shares.status["percent"].iloc[row[key]] not in ("", "[c]")
+        for key in wanted
+    ):
+        return "Too few offences had a victim's and a suspect's age recorded to give these shares."
 
     def pct(role: str, age: str) -> str:
         i = row[(role, age)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sv_assessment.ingest import derive
+from sv_assessment.ingest import codes, derive
 from sv_assessment.ingest.columns import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -34,6 +34,9 @@ def _rows(mask: pd.Series, lines: np.ndarray) -> list[int]:
     return [int(n) for n in lines[mask.to_numpy(dtype=bool)][: MAX_EXAMPLES + 1]]
 
 
+PROBE_ROWS = 200
+
+
 def _parse_dates(
     values: pd.Series,
     column: str,
@@ -47,6 +50,9 @@ def _parse_dates(
     configured = mapping.date_format(column) if mapping else None
     if configured:  # the config's format, and only it: a partner's dates are all one way
         parsed = pd.to_datetime(text.where(present), format=configured, errors="coerce")
+        if "%H" in configured:  # midnight is often written as the date alone
+            day = configured.split(" ")[0].split("T")[0]
+            parsed = parsed.fillna(pd.to_datetime(text.where(present), format=day, errors="coerce"))
         bad = present & parsed.isna()
         if bad.any():
             raise InputError(
@@ -64,6 +70,7 @@ def _parse_dates(
             "%Y-%m-%d %H:%M:%S",
             "%Y-%m-%d %H:%M",
             "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
             "%d/%m/%Y %H:%M:%S",
             "%d/%m/%Y %H:%M",
             *formats,
@@ -73,7 +80,11 @@ def _parse_dates(
         todo = present & parsed.isna()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        # A format that reads none of the first values left is skipped: trying every format
+        # on every row took most of a large extract's reading time.
+        probe = pd.to_datetime(text[todo].head(PROBE_ROWS), format=fmt, errors="coerce")
+        if probe.notna().any():
+            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     bad = present & parsed.isna()
     if bad.any():
         raise InputError(
@@ -111,10 +122,19 @@ def _parse_flags(
     return result
 
 
+# A comma in a whole number only as a thousands separator: "1,700" is 1700, "1,7" is refused.
+GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+"
+
+
 def _parse_integers(values: pd.Series, column: str, path: Path, lines: np.ndarray) -> pd.Series:
-    text = values.str.strip().str.replace(",", "", regex=False)
+    stripped = values.str.strip()
+    misplaced_comma = stripped.str.contains(",", regex=False) & ~stripped.str.fullmatch(
+        GROUPED_THOUSANDS
+    )
+    text = stripped.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = (text != "") & (numbers.isna() | (numbers.round() != numbers))
+    finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))  # "inf" is no age
+    bad = (text != "") & (misplaced_comma | numbers.isna() | ~finite | (numbers.round() != numbers))
     if bad.any():
         raise InputError(
             path,
@@ -190,6 +210,13 @@ def _to_canonical(
     ]
     if missing:
         raise missing_columns_error(path, headers, kind, mapping=mapping)
+    unread = [name for name in (mapping.values if mapping else {}) if name not in present]
+    if unread:
+        raise InputError(
+            path,
+            f"the config maps values of {unread[0]} ({mapping.where('values', unread[0])}) but "
+            f"no column of the file is read as {unread[0]}; map one to it under 'columns:'",
+        )
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in present:
@@ -207,7 +234,7 @@ def _to_canonical(
         elif f.dtype == "Int64":
             typed[f.name] = _parse_integers(values, f.name, path, lines)
         else:
-            stripped = values.str.strip()
+            stripped = values.str.replace(codes.INVISIBLE, "", regex=True).str.strip()
             typed[f.name] = stripped.where(stripped != "").astype("string")
     helpers = {
         name: renamed[name].astype("string")
@@ -220,7 +247,7 @@ def _to_canonical(
         raise InputError(path, str(error)) from None
     typed["source_row"] = np.asarray(lines, dtype="int64")
     return CanonicalRead(
-        typed.reset_index(drop=True),
+        codes.normalise(typed.reset_index(drop=True)),
         fields=field_sources(fields, names, mapping, made.how),
         offence_codes=made.offence_codes,
     )

@@ -231,7 +231,10 @@ def derive_missing(
             made.how["offence_description"] = f"derived from offence_code: {CLASSIFICATION_RULE}"
     if "district_code" not in present:
         if mapping.lsoa_lookup and "lsoa_code" in present:
-            codes, how = districts_from_lsoa_codes(typed["lsoa_code"], mapping, lines)
+            try:
+                codes, how = districts_from_lsoa_codes(typed["lsoa_code"], mapping, lines)
+            except DerivationError as error:
+                raise DerivationError(f"{error} ({mapping.where('lsoa_lookup')})") from None
         elif "lsoa_name" in helpers:
             codes = districts_from_names(helpers["lsoa_name"], mapping.districts, lines, True)
             how = "from the LSOA name's prefix (e.g. 'Ashford 001B' -> Ashford), matched to the config's districts and their aliases"

@@ -140,11 +140,15 @@ def _districts(matched_codes: set[str], template: dict) -> list[str]:
     ]
 
 
-def draft_config(files: list[Path], root: Path, template: dict) -> str:
-    """The text of a draft config for these extracts."""
-    tables = [_main_table(profile_file(Path(f))) for f in files]
+def profile_files(files: list[Path]) -> list[FileProfile]:
+    """Each file's table: the CSV, or the sheet of a workbook that holds the data."""
+    return [_main_table(profile_file(Path(f))) for f in files]
+
+
+def draft_config(tables: list[FileProfile], root: Path, template: dict) -> str:
+    """The text of a draft config for these profiled extracts."""
     lines = [
-        "# DRAFT written by `pipeline.py init` from: " + ", ".join(str(f) for f in files),
+        "# DRAFT written by `pipeline.py init` from: " + ", ".join(str(t.path) for t in tables),
         "# Lines marked GUESS were read from the files: confirm or correct each one.",
         "# Lines marked EDIT need your value. Then run: pipeline.py check --config <this file>",
         "#",
@@ -177,7 +181,7 @@ def draft_config(files: list[Path], root: Path, template: dict) -> str:
         "assessment:",
         '  area_name: "EDIT: your area"',
         '  partnership: "EDIT: your partnership"',
-        f"  assessment_year: {latest or 'EDIT'}  # GUESS: the latest year recorded in the extract",
+        f"  assessment_year: {latest or 'EDIT'}  # GUESS: the latest year in the rows profiled",
         "  years_covered: 5",
         "  synthetic_data: false",
         "# The local definition of serious violence: copied from the demo, EDIT to yours.",
@@ -194,11 +198,11 @@ def draft_config(files: list[Path], root: Path, template: dict) -> str:
     return "\n".join(lines)
 
 
-def write_draft(files: list[Path], output: Path, root: Path, template: dict) -> Path:
+def write_draft(tables: list[FileProfile], output: Path, root: Path, template: dict) -> Path:
     """Write the draft config; refuse to overwrite an existing file."""
     if output.exists():
         raise FileExistsError(f"{output} exists: choose another --output, or remove it first")
-    text = draft_config(files, root, template)
+    text = draft_config(tables, root, template)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     return output

@@ -16,24 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sv_assessment.ingest import canonical
+from sv_assessment.ingest import canonical, codes
 from sv_assessment.ingest import columns as headers
+from sv_assessment.ingest.fast_values import Fallback as _Fallback
+from sv_assessment.ingest.fast_values import line_count, parse_datetimes, parse_whole_numbers
 from sv_assessment.schema import SCHEMAS
-
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    *DATE_FORMATS,
-)
-
-
-class _Fallback(Exception):
-    """The fast path cannot read this exactly; the reference reader will."""
-
 
 # How a file that took the fast path was read, in the terms of ``ingest.RawTable.describe``.
 CLEAN_CSV = {
@@ -119,7 +106,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         # Text as large_string: what pandas' string dtype holds, so no copy to convert it.
         types.update({c: pa.large_string() for c in text_columns})
         table = _read(path, list(mapping), set(), types)
-        typed_ok = set(types)
+        typed_ok = {c for c, kind in types.items() if kind != pa.large_string()}
     except _Fallback:
         table = _read(path, list(mapping), text_columns)
         typed_ok = {
@@ -134,6 +121,8 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
                 )
     if table.num_rows == 0:  # a header with no rows is an error the reference reader explains
         raise _Fallback
+    if line_count(path) != table.num_rows + 1:
+        raise _Fallback  # a quoted value spans lines: the strict reader numbers rows by line
     rows = table.num_rows
     columns: dict[str, pd.Series] = {}
     for f in fields:
@@ -153,21 +142,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
         table = table.drop_columns([by_name[f.name]])  # free the raw text as we go
         blank = pc.equal(text, "")
         if f.dtype.startswith("datetime"):
-            formats = DATETIME_FORMATS if f.name.endswith("_at") else DATE_FORMATS
-            parsed = None
-            for fmt in formats:  # stop at the first format that leaves no value unparsed
-                attempt = pc.strptime(text, format=fmt, unit="ns", error_is_null=True)
-                # Arrow's strptime rolls 31/02 over into March: keep only exact round trips.
-                exact = pc.equal(pc.strftime(attempt, format=fmt), text)
-                attempt = pc.if_else(pc.fill_null(exact, False), attempt, None)
-                parsed = attempt if parsed is None else pc.coalesce(parsed, attempt)
-                if not pc.any(pc.and_(pc.invert(blank), pc.is_null(parsed))).as_py():
-                    break
-            else:
-                raise _Fallback
-            values = pd.Series(
-                parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), dtype=f.dtype
-            )
+            values = parse_datetimes(text, blank, f.name.endswith("_at")).astype(f.dtype)
         elif f.dtype == "boolean":
             lower = pc.utf8_lower(text)
             true = pc.is_in(lower, value_set=pa.array(sorted(headers.TRUE_WORDS)))
@@ -178,22 +153,11 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             flags[blank.to_numpy(zero_copy_only=False)] = pd.NA
             values = pd.Series(flags)
         elif f.dtype == "Int64":
-            digits = pc.replace_substring(text, ",", "")
-            try:
-                numbers = pc.cast(pc.if_else(blank, None, digits), pa.float64())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise _Fallback from None
-            as_float = numbers.to_numpy(zero_copy_only=False)
-            present = ~np.isnan(as_float)
-            if not np.all(np.isinf(as_float[present]) == 0) or np.any(
-                np.round(as_float[present]) != as_float[present]
-            ):
-                raise _Fallback
-            values = pd.Series(pd.array(as_float, dtype="Float64")).astype("Int64")
+            values = parse_whole_numbers(text, blank)
         else:
             values = _text_series(text).astype(f.dtype)
         columns[f.name] = values.reset_index(drop=True)
-    frame = pd.DataFrame(columns)
+    frame = codes.normalise(pd.DataFrame(columns))
     required = [f.name for f in fields if f.required]
     if frame[required].isna().all(axis=1).any():  # blank rows: the reference reader skips them
         raise _Fallback
@@ -206,6 +170,8 @@ def _text_series(column) -> pd.Series:
     blanking each copy the column, so each is done only where some value needs it."""
     import pyarrow.compute as pc
 
+    if not pc.all(pc.string_is_ascii(column)).as_py():  # zero-width characters are not ASCII
+        column = pc.replace_substring_regex(column, codes.INVISIBLE, "")
     first = pc.utf8_slice_codeunits(column, 0, 1)
     last = pc.utf8_slice_codeunits(column, -1)
     if pc.any(pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last))).as_py():
@@ -231,12 +197,14 @@ def _explicit_types(fields, by_name: dict[str, str]) -> dict:
     for f in fields:
         if f.name not in by_name or f.dtype == "string":
             continue
-        if f.dtype.startswith("datetime"):
-            types[by_name[f.name]] = pa.timestamp("s") if f.name.endswith("_at") else pa.date32()
+        if f.dtype.startswith("datetime") and not f.name.endswith("_at"):
+            types[by_name[f.name]] = pa.date32()
         elif f.dtype == "boolean":
             types[by_name[f.name]] = pa.bool_()
-        elif f.dtype == "Int64":
-            types[by_name[f.name]] = pa.int64()
+        else:
+            # Arrow's own integer and timestamp parsers accept more than the strict reader
+            # ("0x10", "2024-03-01 22"): read these as text and parse them below.
+            types[by_name[f.name]] = pa.large_string()
     return types
 
 
@@ -273,19 +241,11 @@ def _native(f, table, by_name: dict[str, str]) -> bool:
     if pa.types.is_null(kind):
         return f.dtype != "string"
     if f.dtype.startswith("datetime"):
-        if pa.types.is_date32(kind):
-            return True
-        return (
-            f.name.endswith("_at")
-            and pa.types.is_timestamp(kind)
-            and kind.unit == "s"
-            and kind.tz is None
-        )
+        # Date-times are parsed from text: Arrow's parser accepts "2024-03-01 22" too.
+        return pa.types.is_date32(kind) and not f.name.endswith("_at")
     if f.dtype == "boolean":
         return pa.types.is_boolean(kind)
-    if f.dtype == "Int64":
-        return pa.types.is_int64(kind)
-    return False
+    return False  # whole numbers: Arrow's parser accepts "0x10"; they are parsed from text
 
 
 def _native_series(column, dtype: str) -> pd.Series:

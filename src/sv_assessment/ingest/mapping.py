@@ -156,11 +156,16 @@ def map_values(text: pd.Series, name: str, mapping: ExtractMapping) -> pd.Series
     table = mapping.value_table(name)
     if table is None:
         return text
-    key = text.fillna("").str.strip().str.casefold()
-    known = key.isin(list(table))
-    out = text.copy()
-    out[known] = key[known].map({k: _as_text(v) for k, v in table.items()})
-    return out
+    # Each distinct value looked up once: an extract has millions of rows but few codes.
+    codes, distinct = pd.factorize(text.fillna(""))
+    keys = pd.Index(distinct).str.strip().str.casefold()
+    ours = {k: _as_text(v) for k, v in table.items()}
+    mapped = pd.Series(
+        [ours.get(k, d) for k, d in zip(keys, distinct, strict=True)], dtype="string"
+    )
+    if codes.size == 0:
+        return text
+    return pd.Series(mapped.to_numpy()[codes], index=text.index, dtype="string")
 
 
 def unmapped_hint(mapping: ExtractMapping | None, name: str) -> str:

@@ -8,6 +8,7 @@ to confirm, and the draft says so beside each one.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from sv_assessment.ingest import derive
-from sv_assessment.ingest.columns import normalise_header
 
 SAMPLE_ROWS = 50_000  # enough to see every code of a flag column; profiling stays quick
 HEADER_SEARCH_ROWS = 20
@@ -33,6 +33,7 @@ DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%d.%m.%Y %H:%M",
@@ -85,39 +86,57 @@ def _header_index(rows: list[list[str]]) -> int:
     return 0
 
 
-def _csv_rows(path: Path) -> tuple[list[list[str]], str, str]:
+def _csv_rows(path: Path) -> tuple[list[list[str]], int, str, str]:
+    """The first rows of a CSV (up to the sample), how many non-blank rows follow them, the
+    encoding and the delimiter. The file is streamed, never held whole."""
+    keep = HEADER_SEARCH_ROWS + SAMPLE_ROWS
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = path.read_text(encoding=encoding)
-            break
+            with path.open(encoding=encoding, newline="") as handle:
+                head = list(itertools.islice(handle, HEADER_SEARCH_ROWS))
+                first = next((line for line in head if line.strip(" ,;\t\r\n")), "")
+                delimiter = max([",", ";", "\t", "|"], key=first.count)
+                rows, more = [], 0
+                for row in csv.reader(itertools.chain(head, handle), delimiter=delimiter):
+                    if len(rows) < keep:
+                        rows.append(row)
+                    elif any(cell.strip() for cell in row):
+                        more += 1
+            return rows, more, encoding, delimiter
         except UnicodeDecodeError:
             continue
-    else:
-        raise ValueError(f"{path}: neither UTF-8 nor Windows-1252 text")
-    first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
-    delimiter = max([",", ";", "\t", "|"], key=first.count)
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    return rows, encoding, delimiter
+    raise ValueError(f"{path}: neither UTF-8 nor Windows-1252 text")
 
 
-def _xlsx_sheets(path: Path) -> dict[str, list[list[str]]]:
+def _xlsx_sheets(path: Path) -> dict[str, tuple[list[list[str]], int]]:
+    """Each sheet's first rows (up to the sample) and how many non-blank rows follow."""
     import openpyxl
 
     from sv_assessment.ingest.excel import _cell_text
 
+    keep = HEADER_SEARCH_ROWS + SAMPLE_ROWS
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheets = {}
     try:
-        return {
-            name: [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
-            for name in book.sheetnames
-        }
+        for name in book.sheetnames:
+            rows, more = [], 0
+            for values in book[name].iter_rows(values_only=True):
+                if len(rows) < keep:
+                    rows.append([_cell_text(v) for v in values])
+                elif any(v is not None and str(v).strip() for v in values):
+                    more += 1
+            sheets[name] = (rows, more)
     finally:
         book.close()
+    return sheets
 
 
 def _date_format(values: pd.Series) -> str | None:
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        if "%H" in fmt:  # a date-time column may write midnight as the date alone (Excel)
+            day = fmt.split(" ")[0].split("T")[0]
+            parsed = parsed.fillna(pd.to_datetime(values, format=day, errors="coerce"))
         if parsed.notna().all():
             return fmt
     return None
@@ -148,7 +167,9 @@ def profile_column(header: str, values: pd.Series) -> ColumnProfile:
     return profile
 
 
-def _profile_rows(rows: list[list[str]], path: Path, sheet: str | None, **how) -> FileProfile:
+def _profile_rows(
+    rows: list[list[str]], more: int, path: Path, sheet: str | None, **how
+) -> FileProfile:
     index = _header_index(rows)
     header = [str(c).strip() for c in rows[index]]
     while header and not header[-1]:
@@ -160,7 +181,7 @@ def _profile_rows(rows: list[list[str]], path: Path, sheet: str | None, **how) -
         dtype=object,
     )
     columns = [profile_column(h, frame[h]) for h in header if h]
-    return FileProfile(path, sheet, index + 1, len(body), columns, **how)
+    return FileProfile(path, sheet, index + 1, len(body) + more, columns, **how)
 
 
 def profile_file(path: Path) -> list[FileProfile]:
@@ -169,22 +190,49 @@ def profile_file(path: Path) -> list[FileProfile]:
     with path.open("rb") as handle:
         zipped = handle.read(4) == b"PK\x03\x04"
     if zipped:
-        sheets = _xlsx_sheets(path)
         return [
-            _profile_rows(rows, path, name)
-            for name, rows in sheets.items()
+            _profile_rows(rows, more, path, name)
+            for name, (rows, more) in _xlsx_sheets(path).items()
             if sum(1 for r in rows if any(str(c).strip() for c in r)) > 1
         ]
-    rows, encoding, delimiter = _csv_rows(path)
-    return [_profile_rows(rows, path, None, encoding=encoding, delimiter=delimiter)]
+    rows, more, encoding, delimiter = _csv_rows(path)
+    return [_profile_rows(rows, more, path, None, encoding=encoding, delimiter=delimiter)]
 
 
-def looks_like_offence_codes(column: ColumnProfile, values: pd.Series | None = None) -> bool:
+def looks_like_offence_codes(column: ColumnProfile) -> bool:
+    """Whether most of a column's codes are in the Home Office classification table."""
     table = derive.offence_classification().index
     shown = list(column.codes) or column.examples
     codes = derive.normalise_offence_code(pd.Series([c for c in shown if c], dtype="string"))
     return len(codes) > 0 and codes.isin(table).mean() >= 0.8
 
 
-def normalised_headers(profile: FileProfile) -> dict[str, str]:
-    return {normalise_header(c.header): c.header for c in profile.columns}
+def profile_report(profiles: list[FileProfile]) -> str:
+    """The profile for the analyst's terminal: each column's type, date format, blanks, codes
+    and a few example values. Printed only, never written to a file (values may identify)."""
+    lines = []
+    for p in profiles:
+        where = f"{p.path}" + (f", sheet {p.sheet!r}" if p.sheet else "")
+        how = ", ".join(
+            f"{k} {v}"
+            for k, v in (
+                ("encoding", p.encoding),
+                ("delimiter", repr(p.delimiter) if p.delimiter else None),
+            )
+            if v
+        )
+        lines.append(
+            f"{where}: {p.rows:,} rows, header on line {p.header_line}"
+            + (f" ({how})" if how else "")
+        )
+        for c in p.columns:
+            detail = c.kind + (f" {c.date_format}" if c.date_format else "")
+            if c.codes and c.kind == "codes":
+                shown = ", ".join(
+                    f"{k or '(blank)'} {v:,}" for k, v in list(c.codes.items())[:CODE_LIMIT]
+                )
+                detail += f"; codes: {shown}"
+            else:
+                detail += f"; e.g. {', '.join(repr(e) for e in c.examples)}"
+            lines.append(f"  {c.header!r}: {detail}; {c.blank:,} blank")
+    return "\n".join(lines)

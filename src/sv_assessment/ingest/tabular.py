@@ -163,7 +163,10 @@ def _read_csv_body(
             use_threads=threads,
         ),
         parse_options=pa_csv.ParseOptions(
-            delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            delimiter=delimiter,
+            ignore_empty_lines=False,
+            newlines_in_values=True,  # standard CSV: a quoted value may hold a line break
+            invalid_row_handler=on_invalid,
         ),
         convert_options=pa_csv.ConvertOptions(
             column_types={name: pa.string() for name in names},
@@ -172,6 +175,15 @@ def _read_csv_body(
         ),
     )
     return table, invalid
+
+
+def _first_lines(table: pa.Table, header_line: int) -> np.ndarray:
+    """The file line each row starts on: a quoted value holding line breaks spans lines."""
+    breaks = np.zeros(table.num_rows, dtype="int64")
+    for column in table.columns:
+        breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+    before = np.concatenate([[0], np.cumsum(breaks)[:-1]]) if table.num_rows else breaks
+    return header_line + 1 + np.arange(table.num_rows, dtype="int64") + before
 
 
 def _read_csv(path: Path, kind: str, mapping: ExtractMapping | None = None) -> RawTable:
@@ -203,7 +215,7 @@ def _read_csv(path: Path, kind: str, mapping: ExtractMapping | None = None) -> R
     blank = np.ones(table.num_rows, dtype=bool)
     for column in table.columns:
         blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
-    lines = np.arange(header_line + 1, header_line + 1 + table.num_rows, dtype="int64")
+    lines = _first_lines(table, header_line)
     if blank.any():
         table = table.filter(pa.array(~blank))
         lines = lines[~blank]

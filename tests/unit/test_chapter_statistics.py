@@ -256,6 +256,13 @@ def test_who_sentence_says_so_when_no_age_share_can_be_given():
     from sv_assessment.chapters import violence_profile
 
     empty = pd.DataFrame(
-        {"role": ["Victims", "Suspects"], "age": ["Under 25", "Under 25"], "percent": [None, None]}
+        {
+            "role": ["Victims", "Suspects"],
+            "age": ["Under 25", "Under 25"],
+            "people": [0, 0],
+            "with_age_recorded": [0, 0],
+            "percent": [None, None],
+        }
     )
-    assert "Too few" in violence_profile.who_sentence(empty)
+    shares = violence_profile.protected_shares(empty, gate())
+    assert "Too few" in violence_profile.who_sentence(shares)

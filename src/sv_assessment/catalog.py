@@ -12,6 +12,7 @@ Layout of one assessment's work folder, ``build/<config>/<year>/``::
     chapters/                          the executed chapters gathered for the assembly
     report/                            the Quarto project written for the assembly
     interactive/tables/                tables written when a chapter runs in JupyterLab
+    editions/<place>/                  an edition's own cache, chapters and report
 
 pandas is imported only when a frame is read, so a no-change rebuild stays fast.
 """
@@ -100,6 +101,11 @@ class WorkFolder:
     @property
     def staged(self) -> StagedData:
         return StagedData(self.root / "staged")
+
+    def edition(self, name: str) -> WorkFolder:
+        """An edition's own work folder (cache, chapters, report) inside the area's: it reads
+        the area's staged data (``staged``), never a copy."""
+        return WorkFolder(self.root / "editions" / name)
 
     @property
     def cache_dir(self) -> Path:

@@ -191,4 +191,21 @@ def check_main(argv: list[str]) -> int:
     return 0 if result.ok else 1
 
 
-SUBCOMMANDS = {"init": init_main, "check": check_main}
+def editions_main(argv: list[str]) -> int:
+    from sv_assessment.fanout.commands import editions_main as run
+
+    return run(argv)
+
+
+def national_main(argv: list[str]) -> int:
+    from sv_assessment.fanout.commands import national_main as run
+
+    return run(argv)
+
+
+SUBCOMMANDS = {
+    "init": init_main,
+    "check": check_main,
+    "editions": editions_main,
+    "national": national_main,
+}

@@ -124,17 +124,37 @@ class AssessmentConfig:
         )
         return from_document(document, self.path)
 
+    def place_groups(self) -> dict[str, tuple[District, ...]]:
+        """The config's named groups of districts (``editions.groups``), each resolved."""
+        lookup = self.district_by_name_or_code()
+        groups = {}
+        for name, members in (self.document.editions.groups if self.document else {}).items():
+            unknown = [m for m in members if str(m).strip().lower() not in lookup]
+            if unknown:
+                raise ConfigError(
+                    f"config {self.path}: editions.groups.{name}: {unknown} are not districts "
+                    f"of the area (give each by name or ONS code)"
+                )
+            codes = {lookup[str(m).strip().lower()].code for m in members}
+            groups[name] = tuple(d for d in self.districts if d.code in codes)
+        return groups
+
     def for_place(self, district: str | None) -> AssessmentConfig:
-        """The assessment narrowed to one district (by name, ONS code or alias), for a district
-        briefing: every chapter then counts, ranks and charts that district alone."""
+        """The assessment narrowed to one district (by name, ONS code or alias) or to a group
+        named in ``editions.groups``: every chapter then counts, ranks and charts that place."""
         if district is None or not str(district).strip():
             return self
-        chosen = self.district_by_name_or_code().get(str(district).strip().lower())
+        wanted = str(district).strip()
+        groups = {name.lower(): (name, members) for name, members in self.place_groups().items()}
+        if wanted.lower() in groups:
+            name, members = groups[wanted.lower()]
+            return replace(self, districts=members, area_name=name)
+        chosen = self.district_by_name_or_code().get(wanted.lower())
         if chosen is None:
             raise ConfigError(
                 f"config {self.path}: district {district!r} is not one of the configured "
-                f"districts ({', '.join(d.name for d in self.districts)}); give its name or "
-                "ONS code"
+                f"districts ({', '.join(d.name for d in self.districts)}) or groups; give its "
+                "name or ONS code"
             )
         return replace(self, districts=(chosen,), area_name=chosen.name)
 

@@ -162,6 +162,14 @@ class PoliceUkFile(Strict):
     districts: tuple[str, ...] | None = None  # assess only these, each by name or ONS code
 
 
+class EditionsFile(Strict):
+    """Editions (``pipeline.py editions``): the area's assessment and one per place."""
+
+    districts: bool = True  # one edition for each district
+    # Named groups of districts, each an edition of its own: name -> districts (name or code).
+    groups: dict[str, tuple[str, ...]] = {}
+
+
 class ConfigFile(Strict):
     source: SourceName = "partner"
     assessment: AssessmentFile
@@ -171,6 +179,7 @@ class ConfigFile(Strict):
     districts: tuple[DistrictFile, ...] = Field(min_length=1)
     demo: DemoFile = DemoFile()
     police_uk: PoliceUkFile | None = None
+    editions: EditionsFile = EditionsFile()
 
     @model_validator(mode="after")
     def _source_settings(self) -> ConfigFile:

@@ -37,6 +37,7 @@ def open_chapter(
         staging.stage_inputs(config, staged.directory)
     tables = Path(tables_dir) if tables_dir else work.interactive_tables_dir
     if district and not tables_dir:
-        tables = tables / place.districts[0].code
-    code = place.districts[0].code if place is not config else None
-    return Chapter(place, staged.directory, tables, static_images, code)
+        tables = tables / "-".join(d.code for d in place.districts)
+    codes = tuple(d.code for d in place.districts)
+    code = None if place is config else codes[0] if len(codes) == 1 else codes
+    return Chapter(place, staged.directory, tables, static_images, code, area_config=config)

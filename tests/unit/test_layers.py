@@ -27,6 +27,7 @@ RANKS = {
     "build": 7,
     "notebook.py": 8,
     "cli.py": 8,
+    "fanout": 8,
 }
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 

@@ -46,6 +46,11 @@ class BuildOptions:
     notebooks_dir: Path = NOTEBOOKS_DIR
     work_dir: Path = WORK_ROOT  # staged inputs, the cache and the report project (not published)
     force: bool = False  # re-run every step, whatever the cache holds
+    # An edition (``fanout.editions``): the place its chapters are about (a district or a
+    # group's name) and its folder; it reads the area's staged inputs and has its own cache.
+    district: str | None = None
+    edition: str | None = None
+    staged_once: bool = False  # the caller staged the inputs for every edition: never re-stage
 
 
 @dataclass
@@ -191,18 +196,26 @@ def build(options: BuildOptions) -> BuildResult:
         options.outputs_dir, final_dir
     )  # restore, and clear killed builds' leftovers
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year, options.work_dir)
-    work_dir = work.root
     staged_dir = work.staged.directory
+    if options.edition:
+        work = work.edition(options.edition)
+    work_dir = work.root
     cache_dir = work.cache_dir
 
     with timer.step("inputs and contracts"):
-        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, options.force)
+        force_stage = options.force and not options.staged_once
+        manifest, inputs, steps["inputs and contracts"] = stage(config, staged_dir, force_stage)
+    if options.staged_once and steps["inputs and contracts"] != REUSED:
+        raise BuildError(
+            "inputs", "an edition reads the area's staged inputs, which were not current"
+        )
     names = chapter_notebooks(config.source)
     logical = {
         "config_path": str(config.path),
         "assessment_year": config.assessment_year,
         # Chart images for the PDF are made at assembly, so one executed chapter serves both.
         "static_images": False,
+        **({"district": options.district} if options.district else {}),
     }
     planned = plan_notebooks(names, options.notebooks_dir, cache_dir, manifest, logical, config)
     to_run = [j for j in planned if options.force or not cache.entry_complete(j.entry)]
@@ -228,7 +241,7 @@ def build(options: BuildOptions) -> BuildResult:
                 target = joined / f"{job.name}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(job.entry / "notebook.ipynb", target)
-            assemble(assembly_entry, joined, work_dir, config, options)
+            assemble(assembly_entry, joined, work_dir, place_config(config, options), options)
             steps["assemble"] = RAN
         else:
             steps["assemble"] = REUSED
@@ -270,6 +283,8 @@ def build(options: BuildOptions) -> BuildResult:
                 config, inputs, timer.timings, notebook_seconds, options.formats, options.engine
             )
             record["build_key"] = build_key
+            if options.edition:
+                record["edition"] = {"name": options.edition, "district": options.district}
             record["steps"] = steps | {"publish": RAN}
             published_record = quality_page.hide_small_counts(record, config)
             (staging_dir / "run.json").write_text(
@@ -295,6 +310,11 @@ def build(options: BuildOptions) -> BuildResult:
         ", ".join(p.name for p in sorted(final_dir.glob("assessment.*"))),
     )
     return BuildResult(final_dir, timer.timings, record, steps)
+
+
+def place_config(config: AssessmentConfig, options: BuildOptions) -> AssessmentConfig:
+    """The config an edition's report is titled from: narrowed to its place."""
+    return config.for_place(options.district) if options.district else config
 
 
 def stage_or_fail(config: AssessmentConfig, staged_dir: Path):

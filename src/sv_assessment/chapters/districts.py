@@ -10,8 +10,18 @@ from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
 
+def area_rate(serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig) -> float:
+    """The whole area's rate per 1,000 in the assessment year: every place's comparator."""
+    year = config.assessment_year
+    residents = population.loc[population["year"] == year, "population"].sum()
+    return 1000 * int((serious["year"] == year).sum()) / residents
+
+
 def district_table(
-    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+    serious: pd.DataFrame,
+    population: pd.DataFrame,
+    config: AssessmentConfig,
+    area_rate: float | None = None,
 ) -> pd.DataFrame:
     year, before = config.assessment_year, config.assessment_year - 1
     names = pd.DataFrame(
@@ -44,7 +54,7 @@ def district_table(
             strict=True,
         )
     ]
-    return comparison.rank_against_area(frame, "offences", "population")
+    return comparison.rank_against_area(frame, "offences", "population", area_rate)
 
 
 RATE_VIEW = [
@@ -125,12 +135,14 @@ def funnel_figure(
     count_column: str = "offences",
     subject: str = "serious violence",
     unit: str = "Offences",
+    area_rate: float | None = None,
 ) -> charts.FigureSpec:
     """Each district's rate against its population, with 95% and 99.8% limits around the area's
-    rate; the title names the districts above the limits (or says none is). The area's rate
-    comes from ``table`` (all districts); the points from ``protected``, its data through the
-    gate (``funnel_data``), so a hidden count's district is not drawn."""
-    area_rate = 1000 * table[count_column].sum() / table["population"].sum()
+    rate (``area_rate``, the whole area's in a district's edition); the title names the
+    districts above the limits (or says none is). The points come from ``protected``, its data
+    through the gate (``funnel_data``), so a hidden count's district is not drawn."""
+    if area_rate is None:
+        area_rate = 1000 * table[count_column].sum() / table["population"].sum()
     sizes = pd.Series(
         range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
     )

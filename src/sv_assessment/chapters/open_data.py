@@ -88,6 +88,9 @@ def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFra
         [periods, list(config.police_uk.focus_crime_types)], names=["period", "crime_type"]
     )
     counts = chosen.groupby(["period", "crime_type"]).size().reindex(grid, fill_value=0)
+    # A month with no record of any kind has no file in the download: it is left out (the
+    # data-quality chapter lists the months read), never drawn as a month of zero crimes.
+    counts = counts[counts.index.get_level_values("period").isin(set(frame["period"]))]
     out = counts.rename("crimes").reset_index()
     out["month"] = out["period"].astype(str)
     return out[["month", "crime_type", "crimes"]]
@@ -127,8 +130,14 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
 
 
 # Districts -------------------------------------------------------------------------------------
+def area_rate(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> float:
+    """The whole area's rate of crimes in scope per 1,000 in the assessment year."""
+    crimes = len(focus(frame[frame["year"] == config.assessment_year], config))
+    return 1000 * crimes / pop["population"].sum()
+
+
 def district_table(
-    frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig
+    frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig, area_rate: float | None = None
 ) -> pd.DataFrame:
     """Focus crimes in the assessment year by district, with the rate of all of them per 1,000
     residents, its exact 95% interval and how it compares with the area (funnel limits)."""
@@ -139,7 +148,7 @@ def district_table(
     )
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
-    return comparison.rank_against_area(table, "crimes", "population")
+    return comparison.rank_against_area(table, "crimes", "population", area_rate)
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

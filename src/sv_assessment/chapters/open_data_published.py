@@ -70,7 +70,11 @@ def year_on_year_table(table: pd.DataFrame, protect: Gate) -> Protected:
 
 
 def published_tables(
-    frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig, protect: Gate
+    frame: pd.DataFrame,
+    pop: pd.DataFrame,
+    config: AssessmentConfig,
+    protect: Gate,
+    area_rate: float | None = None,
 ) -> dict[str, Protected]:
     """The tables that share the year's counts by district and crime type, protected together
     and in the same order in every chapter that shows any of them: first the joint table
@@ -81,7 +85,7 @@ def published_tables(
     year = str(config.assessment_year)
     types = list(config.police_uk.focus_crime_types)
     by_type = district_crime_types(frame, config)
-    rates_table = district_table(frame, pop, config)
+    rates_table = district_table(frame, pop, config, area_rate)
     all_types = [c for c in by_type.columns if c != "district"]
     every_row = everywhere(config)
     keys = {t: {"crime_type": t, "year": year} for t in all_types}
@@ -143,12 +147,14 @@ def published_tables(
     }
 
 
-def funnel(table: pd.DataFrame, config: AssessmentConfig, protect: Gate) -> charts.FigureSpec:
+def funnel(
+    table: pd.DataFrame, config: AssessmentConfig, protect: Gate, area_rate: float | None = None
+) -> charts.FigureSpec:
     protected = districts.funnel_data(
         table, protect, config.assessment_year, "crimes", "records", {"crime_type": IN_SCOPE}
     )
     return districts.funnel_figure(
-        protected, table, config, "crimes", "the crimes in scope", "Crimes"
+        protected, table, config, "crimes", "the crimes in scope", "Crimes", area_rate
     )
 
 

@@ -80,7 +80,9 @@ class Chapter:
     static_images: bool
     # A district briefing: the ONS code of the one district every read is narrowed to (the
     # config is narrowed to it too); None for the whole area.
-    place: str | None = None
+    place: str | tuple[str, ...] | None = None  # a group's districts: a tuple of codes
+    # The whole area's config, when the chapter is narrowed to a place: its comparator.
+    area_config: AssessmentConfig | None = None
     # Each count cell published so far under a measure: shown (True) or hidden (False).
     _decisions: dict = field(default_factory=dict, repr=False)
 
@@ -102,6 +104,12 @@ class Chapter:
     def year(self) -> int:
         return self.config.assessment_year
 
+    def whole_area(self) -> Chapter:
+        """The same chapter for the whole area: a place's comparator (itself for the area)."""
+        if self.place is None or self.area_config is None:
+            return self
+        return Chapter(self.area_config, self.staged_dir, self.tables_dir, self.static_images)
+
     # Loading ---------------------------------------------------------------------------------
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         columns = declared_columns(name, columns)
@@ -111,7 +119,8 @@ class Chapter:
         frame = self.staged.read(name, wanted)
         if "district_code" not in frame.columns:  # not about places (e.g. a lookup table)
             return frame
-        frame = frame[frame["district_code"] == self.place].reset_index(drop=True)
+        codes = [self.place] if isinstance(self.place, str) else list(self.place)
+        frame = frame[frame["district_code"].isin(codes)].reset_index(drop=True)
         return frame if columns is None else frame[columns]
 
     def provided(self, name: str) -> bool:

@@ -136,6 +136,27 @@ def _read_one(source: Path, street: _StreetFile) -> pd.DataFrame:
     return frame
 
 
+AREA_PARTITION = "area_code="  # a national archive's folder of one area's rows
+
+
+def _force_of(name: str) -> str:
+    match = STREET_FILE.search(name)
+    return match.group(3) if match else ""
+
+
+def _read_area_partition(source: Path) -> pd.DataFrame:
+    """An area's rows as the national ingest stored them: the kept columns as text, with the
+    file, line and file month each came from (the same frame ``_read_one`` makes)."""
+    if not any(source.glob("*.parquet")):
+        raise InputError(source, "no Parquet files: run the national ingest again")
+    frame = pd.read_parquet(source)
+    columns = [*KEPT_COLUMNS.values(), "source_file", "source_line", "file_month"]
+    frame = frame[columns].sort_values(["file_month", "source_file", "source_line"])
+    text = list(KEPT_COLUMNS.values())
+    frame[text] = frame[text].fillna("").astype(object)
+    return frame.reset_index(drop=True)
+
+
 def _examples(values: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in values.value_counts().head(10).items()}
 
@@ -143,9 +164,15 @@ def _examples(values: pd.Series) -> dict[str, int]:
 def read_street_files(
     source: Path, districts: tuple[District, ...] | list[District], force: str | None = None
 ) -> StreetRead:
-    """Read every monthly street file of ``force`` under ``source`` (a folder or a zip)."""
-    files = list_street_files(source, force)
-    raw = pd.concat([_read_one(source, f) for f in files], ignore_index=True)
+    """Read every monthly street file of ``force`` under ``source`` (a folder or a zip), or one
+    local authority's rows of a national archive (``ingest.national``: a folder
+    ``area_code=<code>`` of Parquet, read from the CSV files once for every area)."""
+    if source.name.startswith(AREA_PARTITION):
+        raw = _read_area_partition(source)
+        files = [_StreetFile(n, n[:7], _force_of(n)) for n in sorted(set(raw["source_file"]))]
+    else:
+        files = list_street_files(source, force)
+        raw = pd.concat([_read_one(source, f) for f in files], ignore_index=True)
     text = raw[list(KEPT_COLUMNS.values())].apply(lambda c: c.str.strip())
     text = text.where(text != "")
     rows_read = len(raw)

@@ -1,0 +1,136 @@
+"""Editions and the national build through a real local Dask cluster (two worker processes),
+HTML only to keep it short: three district editions beside the area, and every local authority
+of a three-force archive with a month missing, with a worker killed mid-build."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sv_assessment.build import BuildOptions
+from sv_assessment.fanout.cluster import dask_client
+from sv_assessment.fanout.editions import AREA, build_editions
+from sv_assessment.fanout.national import NationalRequest, build_national
+from tests.conftest import SMALL_DISTRICTS, write_config
+from tests.national_archive import FORCES, MISSING, NO_ROWS, write_archive, write_population
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """One local cluster for the module; the builds reach it by address (``--scheduler``)."""
+    with dask_client(workers=2) as client:
+        yield client
+
+
+def _options(base: Path, config: Path | None = None) -> BuildOptions:
+    return BuildOptions(
+        config_path=config,
+        formats=("html",),
+        jobs=1,
+        outputs_dir=base / "outputs",
+        work_dir=base / "work",
+    )
+
+
+def _year_row(published: Path, year: int) -> dict:
+    with (published / "tables" / "sv_rate_by_year.csv").open(encoding="utf-8") as handle:
+        return next(r for r in csv.DictReader(handle) if r["Year"] == str(year))
+
+
+def _no_staging_left(outputs: Path) -> bool:
+    return not [p for p in outputs.rglob(".staging-*")]
+
+
+def test_editions_for_three_districts_beside_the_area(scheduler, tmp_path):
+    config = write_config(tmp_path, offences_per_year=3000)
+    lines: list[str] = []
+    result = build_editions(
+        _options(tmp_path, config), scheduler.scheduler.address, report=lines.append
+    )
+    assert result.failed == []
+    by_name = {o.name: o for o in result.outcomes}
+    assert set(by_name) == {AREA, "ashford", "thanet", "medway"}
+    assert any("4 done, 0 running, 0 failed" in line for line in lines)
+
+    area = Path(by_name[AREA].result["published"])
+    with (area / "tables" / "district_rates.csv").open(encoding="utf-8") as handle:
+        area_rows = {r["District"]: r for r in csv.DictReader(handle)}
+    for district in SMALL_DISTRICTS:
+        name = district["name"]
+        published = Path(by_name[name.lower()].result["published"])
+        assert published.parent.name == name.lower()  # outputs/editions/<config>/<place>/<year>
+        page = (published / "assessment.html").read_text(encoding="utf-8")
+        assert f"<title>{name}" in page or f">{name}<" in page
+        # The edition's own count is the area's count for that district, found independently.
+        assert _year_row(published, 2024)["Offences"] == area_rows[name]["Offences 2024"]
+    index = result.index.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert len(links) == 4 and all((result.index.parent / link).is_file() for link in links)
+    assert "http" not in index and _no_staging_left(tmp_path / "outputs")
+
+    again = build_editions(
+        _options(tmp_path, config), scheduler.scheduler.address, report=lambda _: None
+    )
+    assert all(o.ok and o.result["publish_skipped"] for o in again.outcomes)  # nothing rebuilt
+
+
+def _kill_a_worker_mid_build(client, logs: Path, killed: list[str]) -> None:
+    """Once an area's build has started, kill the worker process running it (SIGKILL)."""
+    deadline = time.time() + 600
+    while time.time() < deadline and not killed:
+        started = [p for p in logs.glob("*.log") if "attempt 1" in p.read_text(errors="replace")]
+        if started:
+            time.sleep(3)  # let it get into its notebooks
+            busy = client.run(
+                lambda dask_worker: (os.getpid(), [str(t.key) for t in dask_worker.state.executing])
+            )
+            for pid, keys in busy.values():
+                if keys:
+                    killed.append(keys[0].rsplit("-", 1)[0])
+                    os.kill(pid, signal.SIGKILL)
+                    return
+        time.sleep(0.5)
+
+
+def test_every_local_authority_of_a_three_force_archive(scheduler, tmp_path):
+    archive = write_archive(tmp_path)
+    request = NationalRequest(archive, write_population(tmp_path), synthetic=True)
+    options = _options(tmp_path)
+    killed: list[str] = []
+    killer = threading.Thread(
+        target=_kill_a_worker_mid_build,
+        args=(scheduler, tmp_path / "work" / "national" / "2024" / "_logs", killed),
+        daemon=True,
+    )
+    killer.start()
+    result = build_national(request, options, scheduler.scheduler.address, report=lambda _: None)
+    killer.join(timeout=5)
+
+    codes = {c for districts in FORCES.values() for c, _, _ in districts}
+    assert {o.name for o in result.outcomes} == codes  # the area with no rows is not built
+    assert all(o.ok for o in result.outcomes), [o.error for o in result.outcomes]
+    assert killed, "no worker was killed"
+    log = (tmp_path / "work" / "national" / "2024" / "_logs" / f"{killed[0]}.log").read_text()
+    assert log.count("attempt 1") == 2  # the killed build was run again from the start
+    for outcome in result.outcomes:  # each published whole: page, tables and run record
+        published = Path(outcome.result["published"])
+        assert (published / "assessment.html").is_file() and (published / "run.json").is_file()
+    assert _no_staging_left(tmp_path / "outputs")
+
+    index = result.index.read_text(encoding="utf-8")
+    force, month = MISSING
+    gamma = re.search(r"<tr><th scope=\"row\">Gamma City</th>(.*?)</tr>", index).group(1)
+    assert "not ranked" in gamma and f"{force}: {month}" in gamma and "11 of 12" in gamma
+    assert ">0<" not in gamma  # missing, never zero
+    nowhere = re.search(rf"<tr><th scope=\"row\">{NO_ROWS[1]}</th>(.*?)</tr>", index).group(1)
+    assert "no rows in the archive" in nowhere
+    ranked = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(\d+)</td>", index)
+    assert sorted(rank for _, rank in ranked) == ["1", "2", "3"]  # Gamma City: not ranked
+    assert 'role="img"' in index and "<script src=" not in index  # plotly.js inline, no CDN

@@ -1,5 +1,5 @@
 # Two commands for a newcomer on a fresh machine:
-#   make assessment   set up everything, then build the demo assessment into outputs/<year>/
+#   make assessment   set up everything, then build the demo assessment into outputs/kent_medway/<year>/
 #   make test         set up everything, then lint and run the tests
 # Each creates the environment if it is missing. Nothing is downloaded from outside the
 # package registries (PyPI, npm, Debian).
@@ -9,7 +9,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: assessment test setup system-deps git-filter lint notebooks-clean clean benchmark backtest-update
+.PHONY: assessment test setup system-deps git-filter lint notebooks-clean clean benchmark benchmark-fanout backtest-update
 
 assessment: setup
 	$(PY) pipeline.py
@@ -40,6 +40,9 @@ system-deps:
 
 benchmark: setup
 	$(PY) benchmarks/run.py
+
+benchmark-fanout: setup
+	$(PY) benchmarks/fanout.py
 
 # Accept a deliberate change to the demo's published tables: rebuild the reviewed copy.
 backtest-update: setup

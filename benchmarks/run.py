@@ -56,7 +56,7 @@ def pipeline(out: Path, *extra: str) -> tuple[float, dict]:
     seconds = run(
         [PY, "pipeline.py", "--outputs", str(out / "outputs"), "--work", str(out / "work"), *extra]
     )
-    record = json.loads((out / "outputs" / "2024" / "run.json").read_text())
+    record = json.loads((out / "outputs" / "kent_medway" / "2024" / "run.json").read_text())
     return seconds, record
 
 

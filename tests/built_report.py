@@ -1,7 +1,7 @@
 """One built assessment shared by the browser and PDF checks (built once per test session).
 
 By default the small three-district assessment is built into a temporary folder. Set
-``SV_ASSESSMENT_OUTPUTS`` to a published folder (e.g. ``outputs/2024`` after ``make assessment``)
+``SV_ASSESSMENT_OUTPUTS`` to a published folder (e.g. ``outputs/kent_medway/2024`` after ``make assessment``)
 to run the same checks on that assessment instead of building one.
 """
 

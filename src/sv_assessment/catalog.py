@@ -120,5 +120,10 @@ class WorkFolder:
         return self.root / "report"
 
     @property
+    def failed_dir(self) -> Path:
+        """Executed chapters that failed, kept for the analyst to open (never cached)."""
+        return self.root / "failed"
+
+    @property
     def interactive_tables_dir(self) -> Path:
         return self.root / "interactive" / "tables"

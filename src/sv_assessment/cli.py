@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
 
-from sv_assessment.build import BuildError, BuildOptions, build
+from sv_assessment.build import BuildOptions, build, console
 from sv_assessment.config import ConfigError
 
 
@@ -17,12 +16,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="pipeline.py",
         description="Build the Serious Violence Duty strategic needs assessment: ingest the "
         "inputs, check them against the data contracts, run the chapter notebooks "
-        "and publish HTML and PDF under outputs/<year>/.",
+        "and publish HTML and PDF under outputs/<assessment>/<year>/.",
         epilog="Two more commands for a partnership's own extract: "
         "'pipeline.py init --from FILE...' profiles the files and writes a draft config with "
         "their columns and codes mapped (every guess marked); 'pipeline.py check --config C' "
         "reads the inputs and runs the data contracts only, and prints a data-quality summary. "
-        "See docs/your_extract.md.",
+        "See docs/your_extract.md. Many assessments at once, on Dask: 'pipeline.py editions "
+        "--config C' builds the area and an edition per district; 'pipeline.py national "
+        "--archive DIR --population FILE' one per local authority (docs/national.md).",
     )
     parser.add_argument(
         "--config",
@@ -74,6 +75,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="re-run every step, ignoring what the cache holds from earlier builds",
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="publish even over an assessment built from another config file",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to this long for another build of the same assessment (default: stop)",
+    )
     parser.add_argument("--quiet", action="store_true", help="only print errors and the summary")
     return parser.parse_args(argv)
 
@@ -83,14 +96,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return SUBCOMMANDS[argv[0]](argv[1:])
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(message)s",
-        datefmt="%H:%M:%S",
-        stream=sys.stderr,
-    )
-    for noisy in ("great_expectations", "papermill", "traitlets", "kaleido", "choreographer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)
     options = BuildOptions(
         config_path=args.config,
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         engine=args.engine,
         jobs=args.jobs,
         force=args.force,
+        replace=args.replace,
+        wait_seconds=args.wait,
     )
     if args.outputs:
         options.outputs_dir = args.outputs.resolve()
@@ -106,13 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         options.work_dir = args.work.resolve()
     if args.notebooks:
         options.notebooks_dir = args.notebooks.resolve()
+    log_path = console.start(options.work_dir, args.quiet)
     try:
         result = build(options)
-    except (BuildError, ConfigError) as error:
-        print(
-            f"\nBUILD FAILED: {error}\nThe last published assessment (if any) is unchanged.",
-            file=sys.stderr,
-        )
+    except (Exception, KeyboardInterrupt, console.Stopped) as error:
+        print("\n" + console.explain(error, log_path), file=sys.stderr)
         return 1
     if result.publish_skipped:
         print(f"\nNothing changed: {result.published} is already this build (not republished)")
@@ -124,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Ran:    " + (", ".join(result.ran) or "nothing"))
     print("Reused: " + (", ".join(result.reused) or "nothing"))
     print("Step timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+    print(f"Log: {log_path}")
     return 0
 
 

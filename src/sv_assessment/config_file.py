@@ -39,8 +39,9 @@ class ContactFile(Strict):
 class AssessmentFile(Strict):
     area_name: str = Field(min_length=1)
     partnership: str | None = None
-    assessment_year: Annotated[int, Field(ge=2000, le=2100)]
-    years_covered: Annotated[int, Field(ge=1, le=20)] = 5
+    # Whole numbers as numbers: a quoted "2024" is refused, not quietly converted.
+    assessment_year: Annotated[int, Field(ge=2000, le=2100, strict=True)]
+    years_covered: Annotated[int, Field(ge=1, le=20, strict=True)] = 5
     synthetic_data: bool = False
     # How a reader asks for another format: a line of text, or the parts of an address.
     contact: str | ContactFile | None = None
@@ -53,12 +54,32 @@ class SeriousViolenceFile(Strict):
     include_possession_of_weapons: bool = False
     public_place_only: bool = True
     exclude_domestic_abuse: bool = True
-    age_under: Annotated[int, Field(ge=1, le=120)] | None = 25
+    age_under: Annotated[int, Field(ge=1, le=120, strict=True)] | None = 25
+
+    @field_validator("offence_groups")
+    @classmethod
+    def _known_groups(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        """Each group as the data spells it: one in another case would match no offence."""
+        from sv_assessment.schema import OFFENCE_GROUPS
+
+        by_case = {g.lower(): g for g in OFFENCE_GROUPS}
+        for group in groups:
+            if group not in OFFENCE_GROUPS:
+                hint = (
+                    f" (did you mean {by_case[group.lower()]!r}?)"
+                    if group.lower() in by_case
+                    else ""
+                )
+                raise ValueError(
+                    f"{group!r} is not an offence group{hint}; allowed: "
+                    + ", ".join(repr(g) for g in OFFENCE_GROUPS)
+                )
+        return groups
 
 
 class DisclosureFile(Strict):
     # A threshold below 2 would publish every count of 1: refused rather than taken.
-    minimum_count: Annotated[int, Field(ge=2, le=100)] = 5
+    minimum_count: Annotated[int, Field(ge=2, le=100, strict=True)] = 5
     # Zeros shown as 0 (a true zero discloses no one); false hides them as [c] with the rest.
     show_zeros: bool = True
     # How wide a hidden cell's feasible interval must stay (analysis/suppression_audit.py):

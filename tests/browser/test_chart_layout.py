@@ -124,6 +124,13 @@ def test_every_chart_on_the_page_has_no_overlapping_or_cut_off_text(browser, dem
             label = chart.get_attribute("id")
             problems += [f"{label}: {p}" for p in overlaps(drawn["boxes"]) + cut_off(drawn)]
         assert charts and not problems, "\n".join(problems)
+        if viewport == PHONE:  # the weekday x hour heat map keeps most of a phone's width
+            heat = loaded.page.evaluate(
+                "Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => "
+                "p.querySelector('g.hm')).map(p => p.querySelector('.nsewdrag')"
+                ".getBoundingClientRect().width)"
+            )
+            assert heat and min(heat) >= 130, heat
         # The source is in the chart; the page does not print it a second time.
         html = demo.html.read_text(encoding="utf-8")
         assert 'class="chart-source"' not in html

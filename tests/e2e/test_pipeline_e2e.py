@@ -96,8 +96,8 @@ def test_missing_required_column_fails_naming_it(tmp_path: Path):
     bad_config = tmp_path / "broken.yml"
     bad_config.write_text(yaml.safe_dump(raw))
     outputs = tmp_path / "outputs"
-    (outputs / "2024").mkdir(parents=True)
-    (outputs / "2024" / "assessment.html").write_text("last good report")
+    (outputs / "broken" / "2024").mkdir(parents=True)
+    (outputs / "broken" / "2024" / "assessment.html").write_text("last good report")
     before = broken.read_bytes()
     result = subprocess.run(
         [
@@ -119,6 +119,6 @@ def test_missing_required_column_fails_naming_it(tmp_path: Path):
     assert result.returncode != 0
     assert "district_code" in result.stderr and "offences.csv" in result.stderr
     assert "Traceback" not in result.stderr
-    assert (outputs / "2024" / "assessment.html").read_text() == "last good report"
+    assert (outputs / "broken" / "2024" / "assessment.html").read_text() == "last good report"
     assert broken.read_bytes() == before
     shutil.rmtree(tmp_path / "work", ignore_errors=True)

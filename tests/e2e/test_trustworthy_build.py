@@ -31,6 +31,7 @@ from sv_assessment.paths import PROJECT_ROOT
 from tests.conftest import write_config
 
 ROOT = PROJECT_ROOT
+ASSESSMENT = "small_assessment"  # outputs/<assessment>/<year>: the config file's name
 pytestmark = pytest.mark.e2e
 
 CANARY_ID = "CANARY-ID-7731"
@@ -91,15 +92,15 @@ def small_build(tmp_path_factory):
     raw["demo"]["generate_if_missing"] = False
     config_path.write_text(yaml.safe_dump(raw, sort_keys=False))
     outputs = base / "outputs"
-    outputs.mkdir()
+    (outputs / ASSESSMENT).mkdir(parents=True)
     # What killed builds leave behind: a staging folder whose owner is gone, and one whose
     # owner (this process, standing in for a concurrent build) is still running.
-    stale = outputs / ".staging-2024-deadbeef"
+    stale = outputs / ASSESSMENT / ".staging-2024-deadbeef"
     (stale / "tables").mkdir(parents=True)
     (stale / publishing.OWNER_FILE).write_text(
         json.dumps({"pid": dead_pid(), "host": os.uname().nodename})
     )
-    live = publishing.new_staging_dir(outputs, 2024)
+    live = publishing.new_staging_dir(outputs / ASSESSMENT, 2024)
     result = build(
         BuildOptions(config_path=config_path, outputs_dir=outputs, work_dir=base / "work")
     )
@@ -187,8 +188,8 @@ def test_stale_staging_folders_are_cleared_but_a_running_build_is_not(small_buil
 def last_good(small_build, tmp_path):
     """A copy of the published assessment as 'the last good one', and its hashes."""
     outputs = tmp_path / "outputs"
-    shutil.copytree(small_build["result"].published, outputs / "2024")
-    return outputs, tree_hashes(outputs / "2024")
+    shutil.copytree(small_build["result"].published, outputs / ASSESSMENT / "2024")
+    return outputs, tree_hashes(outputs / ASSESSMENT / "2024")
 
 
 def broken_notebooks(tmp_path: Path, cell: nbformat.NotebookNode, name: str) -> Path:
@@ -202,8 +203,9 @@ def broken_notebooks(tmp_path: Path, cell: nbformat.NotebookNode, name: str) -> 
 
 
 def assert_untouched(outputs: Path, hashes: dict[str, str]) -> None:
-    assert tree_hashes(outputs / "2024") == hashes
-    assert not list(outputs.glob(".staging-*")) and not list(outputs.glob(".previous-*"))
+    assert tree_hashes(outputs / ASSESSMENT / "2024") == hashes
+    folder = outputs / ASSESSMENT
+    assert not list(folder.glob(".staging-*")) and not list(folder.glob(".previous-*"))
 
 
 def test_a_notebook_cell_raising_leaves_the_last_good_assessment(small_build, last_good, tmp_path):
@@ -217,9 +219,13 @@ def test_a_notebook_cell_raising_leaves_the_last_good_assessment(small_build, la
         notebooks_dir=notebooks,
         formats=("html",),
     )
-    with pytest.raises(BuildError, match="03_violence_profile.*injected"):
+    with pytest.raises(BuildError, match="03_violence_profile.*injected") as caught:
         build(options)
     assert_untouched(outputs, hashes)
+    # The executed notebook, with its traceback, is kept where the message says.
+    kept = tmp_path / "work" / ASSESSMENT / "2024" / "failed" / "03_violence_profile.ipynb"
+    assert f"kept at {kept}" in str(caught.value)
+    assert "injected: the analysis broke" in kept.read_text()
 
 
 def test_a_chart_loading_a_cdn_script_fails_assembly_and_leaves_the_last_good(
@@ -284,8 +290,10 @@ def test_killed_build_then_rebuild_gives_identical_tables(small_build, last_good
     os.killpg(process.pid, signal.SIGKILL)  # the machine went down mid-build
     process.communicate()
     assert process.returncode != 0
-    assert tree_hashes(outputs / "2024") == hashes
-    stale = outputs / ".staging-2024-killed"  # as a build killed while publishing would leave
+    assert tree_hashes(outputs / ASSESSMENT / "2024") == hashes
+    stale = (
+        outputs / ASSESSMENT / ".staging-2024-killed"
+    )  # as a build killed while publishing would leave
     stale.mkdir()
     owner = {"pid": 999_999_999, "host": socket.gethostname()}  # a process that no longer runs
     (stale / ".build-owner").write_text(json.dumps(owner))
@@ -295,7 +303,7 @@ def test_killed_build_then_rebuild_gives_identical_tables(small_build, last_good
             config_path=small_build["config"], outputs_dir=outputs, work_dir=work, formats=("html",)
         )
     )
-    assert not list(outputs.glob(".staging-*"))
+    assert not list((outputs / ASSESSMENT).glob(".staging-*"))
     first = small_build["result"].published / "tables"
     tables = sorted(p.name for p in first.glob("*.csv"))
     assert tables and tables == sorted(p.name for p in (result.published / "tables").glob("*.csv"))

@@ -10,7 +10,14 @@ import pytest
 from scipy import stats
 
 from sv_assessment.analysis import definitions, disclosure, measures
-from sv_assessment.chapters import districts, knife_crime, places, summary, violence_profile
+from sv_assessment.chapters import (
+    changes,
+    districts,
+    knife_crime,
+    places,
+    summary,
+    violence_profile,
+)
 from sv_assessment.config import AssessmentConfig
 from tests.conftest import DISTRICTS, make_offences, make_population
 
@@ -29,8 +36,15 @@ def _serious(config: AssessmentConfig, counts: dict = COUNTS) -> pd.DataFrame:
     return offences[definitions.serious_violence_mask(offences, config.serious_violence)]
 
 
+def _family(config: AssessmentConfig, counts: dict = COUNTS) -> pd.DataFrame:
+    offences = definitions.with_calendar(make_offences(counts))
+    return changes.change_family(offences, make_population(config.years), config)
+
+
 def test_district_rates_and_exact_intervals(config: AssessmentConfig) -> None:
-    table = districts.district_table(_serious(config), make_population(config.years), config)
+    table = districts.district_table(
+        _serious(config), make_population(config.years), config, _family(config)
+    )
     for row in table.itertuples():
         pop = dict((c, p) for c, _, p in DISTRICTS)[row.district_code]
         count = COUNTS[(row.district_code, 2024)]
@@ -46,7 +60,9 @@ def test_district_rates_and_exact_intervals(config: AssessmentConfig) -> None:
 
 
 def test_district_funnel_flag_matches_independent_poisson_limits(config: AssessmentConfig) -> None:
-    table = districts.district_table(_serious(config), make_population(config.years), config)
+    table = districts.district_table(
+        _serious(config), make_population(config.years), config, _family(config)
+    )
     area = table["offences"].sum() / table["population"].sum()
     for row in table.itertuples():
         expected = area * row.population
@@ -77,7 +93,9 @@ def _exact_ratio_ci(a: int, pop_a: float, b: int, pop_b: float) -> tuple[float, 
 def test_knife_age_groups_use_matching_population_bands(config: AssessmentConfig) -> None:
     knife = knife_crime.knife_offences(definitions.with_calendar(make_offences(COUNTS)))
     population = make_population(config.years)
-    table = knife_crime.age_group_change(knife, population, config).set_index("group")
+    table = knife_crime.age_group_change(knife, population, config, _family(config)).set_index(
+        "group"
+    )
     aged = knife_crime.by_age_group(knife)
     for group, bands in knife_crime.AGE_GROUP_BANDS.items():
         pop = population[(population["year"] == 2024) & population["age_band"].isin(bands)]
@@ -95,7 +113,9 @@ def test_knife_age_groups_use_matching_population_bands(config: AssessmentConfig
 
 def test_knife_district_change_counts(config: AssessmentConfig) -> None:
     knife = knife_crime.knife_offences(definitions.with_calendar(make_offences(COUNTS)))
-    table = knife_crime.district_change(knife, make_population(config.years), config)
+    table = knife_crime.district_change(
+        knife, make_population(config.years), config, _family(config)
+    )
     assert table["offences_2024"].sum() == int((knife["year"] == 2024).sum())
     assert set(table["district"]) == {n for _, n, _ in DISTRICTS}
 
@@ -200,8 +220,10 @@ def test_funnel_hides_a_small_district_with_its_rate(config: AssessmentConfig) -
 
 
 def test_young_people_shares_against_direct_count(config: AssessmentConfig) -> None:
-    serious = _serious(config)
-    shares = violence_profile.young_people_shares(serious, 2024).set_index(["role", "age"])
+    serious = _serious(config)  # every offence made meets the definition apart from age too
+    offences = definitions.with_calendar(make_offences(COUNTS))
+    shares = violence_profile.young_people_shares(offences, config.serious_violence, 2024)
+    shares = shares.set_index(["role", "age"])
     latest = serious[serious["year"] == 2024]
     ages = latest["suspect_age"].dropna()
     assert shares.loc[("Suspects", "Under 18"), "people"] == int((ages < 18).sum())
@@ -253,16 +275,18 @@ def test_wobble_only_says_no_significant_change(config: AssessmentConfig) -> Non
 
 
 def test_who_sentence_says_so_when_no_age_share_can_be_given():
-    from sv_assessment.chapters import violence_profile
-
-    empty = pd.DataFrame(
+    shares = pd.DataFrame(
         {
-            "role": ["Victims", "Suspects"],
-            "age": ["Under 25", "Under 25"],
-            "people": [0, 0],
-            "with_age_recorded": [0, 0],
-            "percent": [None, None],
+            "role": ["Victims", "Victims", "Suspects", "Suspects"],
+            "age": ["Under 18", "Under 25"] * 2,
+            "people": [0, 0, 2, 3],
+            "with_age_recorded": [0, 0, 3, 3],
+            "percent": [None, None, 66.7, 100.0],
         }
     )
-    shares = violence_profile.protected_shares(empty, gate())
-    assert "Too few" in violence_profile.who_sentence(shares)
+    counted = pd.DataFrame({"counted_because": ["Suspect under 25"], "offences": [3]})
+    counted["percent"] = 100.0
+    text = violence_profile.who_sentence(shares, counted, 25, minimum_count=5)
+    assert "of victims with an age recorded, no ages were recorded" in text
+    assert "too few ages were recorded to publish shares" in text  # 2 and 3 would be disclosed
+    assert "%" not in text

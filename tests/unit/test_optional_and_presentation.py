@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sv_assessment.analysis import definitions, disclosure
-from sv_assessment.chapters import health, knife_crime, labels, runtime
+from sv_assessment.chapters import health, labels, runtime
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.paths import NOTEBOOKS_DIR
 from tests.conftest import make_config, make_offences, make_population
@@ -29,7 +29,7 @@ COUNTS = {
 
 def test_health_functions_without_input_return_the_note(config: AssessmentConfig) -> None:
     offences = definitions.with_calendar(make_offences(COUNTS))
-    assert health.yearly_comparison(None, offences, offences, config) is None
+    assert health.yearly_comparison(None, offences, config) is None
     assert health.monthly_series(None, offences, config) is None
     assert health.mechanism_table(None, config) is None
     note = health.not_provided_note(config)
@@ -53,14 +53,19 @@ def _ae(n: int = 400) -> pd.DataFrame:
 
 def test_health_yearly_comparison_counts(config: AssessmentConfig) -> None:
     offences = definitions.with_calendar(make_offences(COUNTS))
-    knife = knife_crime.knife_offences(offences)
     ae = _ae()
-    table = health.yearly_comparison(ae, offences, knife, config).set_index("year")
+    table = health.yearly_comparison(ae, offences, config).set_index("year")
     years = ae["attendance_date"].dt.year
     assert table.loc[2024, "ae_assault_attendances"] == int((years == 2024).sum())
-    sharp = (ae["mechanism"] == "Sharp object") & (years == 2024)
-    assert table.loc[2024, "ae_sharp_object"] == int(sharp.sum())
-    assert table.loc[2024, "police_serious_violence"] == int((offences["year"] == 2024).sum())
+    sharp = (ae["mechanism"] == "Sharp object") & (years == 2024)  # every patient is 18-24
+    assert table.loc[2024, "ae_sharp_object_under_25"] == int(sharp.sum())
+    # Like with like: police injury violence with a victim under 25 (any place).
+    young = (offences["victim_age"] < 25).fillna(False)
+    injury = offences["offence_group"].isin(
+        ["Homicide", "Attempted murder", "Violence with injury"]
+    )
+    expected = int((young & injury & (offences["year"] == 2024)).sum())
+    assert table.loc[2024, "police_injury_violence_victim_under_25"] == expected
 
 
 def _stage(tmp: Path, config_path: Path, with_ae: bool) -> Path:
@@ -116,9 +121,9 @@ def test_health_notebook_with_input_publishes_suppressed_tables(
 ) -> None:
     _run_notebook("07_health", tmp_path, with_ae=True, monkeypatch=monkeypatch)
     monthly = pd.read_csv(tmp_path / "tables" / "health_monthly.csv", dtype=str)
-    values = pd.to_numeric(monthly["A&E assault attendances"].str.replace(",", ""), errors="coerce")
+    values = pd.to_numeric(monthly["A&E assault under 25"].str.replace(",", ""), errors="coerce")
     assert not values.between(1, 4).any()
-    assert (monthly["A&E assault attendances"] == "[c]").any() or values.min() >= 5
+    assert (monthly["A&E assault under 25"] == "[c]").any() or values.min() >= 5
 
 
 def test_notebooks_are_thin_and_clean() -> None:

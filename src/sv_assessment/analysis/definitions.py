@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 
 from sv_assessment.config import SeriousViolenceDefinition
@@ -10,28 +13,120 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 AGE_GROUPS = ("Under 18", "18 to 24", "25 and over", "Not recorded")
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One part of the local definition: the words a reader is shown and the test applied.
+
+    ``route`` rules are alternatives (an offence comes in through any of them); ``condition``
+    rules must all hold. The methods chapter shows these same objects, so the definition shown
+    is the definition applied.
+    """
+
+    label: str
+    kind: str  # "route" or "condition"
+    test: Callable[[pd.DataFrame], pd.Series]
+
+
+def _flag(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame[column].fillna(False).astype(bool)
+
+
+def _groups(groups: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame["offence_group"].isin(groups)
+
+
+def _young(age_under: int) -> Callable[[pd.DataFrame], pd.Series]:
+    def test(frame: pd.DataFrame) -> pd.Series:
+        young = (frame["victim_age"] < age_under) | (frame["suspect_age"] < age_under)
+        return young.fillna(False).astype(bool)
+
+    return test
+
+
+def _listing(items: tuple[str, ...]) -> str:
+    items = tuple(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def definition_rules(definition: SeriousViolenceDefinition) -> list[Rule]:
+    """The local definition of serious violence as the rules that filter the data."""
+    rules = []
+    if definition.offence_groups:
+        rules.append(
+            Rule(
+                f"Offence group is {_listing(definition.offence_groups)}",
+                "route",
+                _groups(definition.offence_groups),
+            )
+        )
+    if definition.include_knife_or_sharp_instrument:
+        rules.append(
+            Rule(
+                "Flagged as involving a knife or sharp instrument (any offence group)",
+                "route",
+                _flag("knife_flag"),
+            )
+        )
+    if definition.include_firearm:
+        rules.append(
+            Rule(
+                "Flagged as involving a firearm (any offence group)", "route", _flag("firearm_flag")
+            )
+        )
+    if definition.include_possession_of_weapons:
+        rules.append(
+            Rule(
+                "Offence group is Possession of weapons",
+                "route",
+                _groups(("Possession of weapons",)),
+            )
+        )
+    if definition.public_place_only:
+        rules.append(Rule("Flagged as in a public place", "condition", _flag("public_place_flag")))
+    if definition.exclude_domestic_abuse:
+        rules.append(
+            Rule(
+                "Not flagged as domestic abuse",
+                "condition",
+                lambda frame: ~frame["domestic_abuse_flag"].fillna(False).astype(bool),
+            )
+        )
+    if definition.age_under is not None:
+        rules.append(
+            Rule(
+                f"Victim or suspect recorded as under {definition.age_under} (an offence with "
+                f"neither age recorded, or both {definition.age_under} or over, is not counted)",
+                "condition",
+                _young(definition.age_under),
+            )
+        )
+    return rules
+
+
 def serious_violence_mask(
     offences: pd.DataFrame, definition: SeriousViolenceDefinition
 ) -> pd.Series:
-    """Which offences meet the local definition of serious violence set in the config."""
-    offence = offences["offence_group"].isin(definition.offence_groups)
-    if definition.include_knife_or_sharp_instrument:
-        offence |= offences["knife_flag"].fillna(False)
-    if definition.include_firearm:
-        offence |= offences["firearm_flag"].fillna(False)
-    if definition.include_possession_of_weapons:
-        offence |= offences["offence_group"].eq("Possession of weapons")
-    keep = offence
-    if definition.public_place_only:
-        keep &= offences["public_place_flag"].fillna(False)
-    if definition.exclude_domestic_abuse:
-        keep &= ~offences["domestic_abuse_flag"].fillna(False)
-    if definition.age_under is not None:
-        young = (offences["victim_age"] < definition.age_under) | (
-            offences["suspect_age"] < definition.age_under
-        )
-        keep &= young.fillna(False)
+    """Which offences meet the local definition: any route, and every condition."""
+    rules = definition_rules(definition)
+    keep = pd.Series(False, index=offences.index)
+    for rule in rules:
+        if rule.kind == "route":
+            keep |= rule.test(offences)
+    for rule in rules:
+        if rule.kind == "condition":
+            keep &= rule.test(offences)
     return keep.astype(bool)
+
+
+def entry_route(offences: pd.DataFrame, definition: SeriousViolenceDefinition) -> pd.Series:
+    """For each offence, the first route of the definition it comes in by (NA if none)."""
+    route = pd.Series(pd.NA, index=offences.index, dtype="object")
+    for rule in definition_rules(definition):
+        if rule.kind == "route":
+            route = route.where(route.notna() | ~rule.test(offences), rule.label)
+    return route
 
 
 def knife_crime_mask(offences: pd.DataFrame) -> pd.Series:

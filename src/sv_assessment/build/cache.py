@@ -91,6 +91,14 @@ def raw_fingerprint(path: Path, previous: dict | None = None) -> dict:
     return found
 
 
+def unchanged(path: Path, fingerprint: dict) -> bool:
+    """Whether a raw input still has the size and modification time it was fingerprinted with."""
+    if not path.exists() or fingerprint.get("absent"):
+        return not path.exists() and bool(fingerprint.get("absent"))
+    size, mtime = _size_and_mtime(path)
+    return (size, mtime) == (fingerprint.get("size"), fingerprint.get("mtime_ns"))
+
+
 def read_json(path: Path) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -247,6 +255,16 @@ def prune(step_dir: Path, keep: str, limit: int = KEEP_ENTRIES) -> None:
         shutil.rmtree(entry, ignore_errors=True)
     for stale in step_dir.glob(".tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def snapshot(folder: Path) -> dict[str, list[int]]:
+    """Each file in a folder with its size, modification time and inode: a rewrite of any of
+    them (by anything) changes this, at the cost of a few ``stat`` calls."""
+    return {
+        path.name: [path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino]
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }
 
 
 def touch(entry: Path) -> None:

@@ -10,11 +10,12 @@ import shutil
 import tempfile
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from sv_assessment.build import cache, code_keys
+from sv_assessment.build import cache, code_keys, processes
+from sv_assessment.catalog import WorkFolder
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.errors import BuildError
 from sv_assessment.paths import COMMENTARY_DIR, PROJECT_ROOT
@@ -33,8 +34,15 @@ def kernel_config(sockets: Path):
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
-def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict | None) -> float:
-    """Run one notebook with Papermill; returns seconds taken. Raises BuildError naming the cell.
+def execute_notebook(
+    source: Path,
+    target: Path,
+    parameters: dict,
+    reads: dict | None,
+    keep_failed: Path | None = None,
+) -> float:
+    """Run one notebook with Papermill; returns seconds taken. Raises BuildError naming the cell
+    and where the executed notebook, with its traceback, is kept (``keep_failed``).
 
     The notebook's declared reads go to its kernel (``SV_ASSESSMENT_READS``), so that
     ``Chapter.read`` loads only those columns and refuses an input the notebook did not declare.
@@ -58,13 +66,17 @@ def execute_notebook(source: Path, target: Path, parameters: dict, reads: dict |
                 cwd=str(PROJECT_ROOT),
                 log_output=False,
                 config=kernel_config(Path(sockets)),
+                kernel_manager_class=processes.QUIET_KERNEL_MANAGER,
             )
     except PapermillExecutionError as error:
+        if keep_failed is not None:
+            keep_failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(target, keep_failed)
         raise BuildError(
             "notebooks",
             f"{source.name} raised in cell {error.cell_index} "
             f"(execution count {error.exec_count}): {error.ename}: {error.evalue}. "
-            f"The executed notebook with the traceback is at {target}",
+            f"The executed notebook with the traceback is kept at {keep_failed or target}",
         ) from None
     return round(time.perf_counter() - start, 2)
 
@@ -77,6 +89,11 @@ class NotebookJob:
     entry: Path  # cache/<name>/<key>/: notebook.ipynb, tables/*.csv, entry.json
     reads: dict | None
     previous_seconds: float = 0.0
+    failed_copy: Path | None = None  # where it is kept if it fails (the cache keeps successes)
+
+    @property
+    def kernel_log(self) -> Path:
+        return self.entry.parent / "kernel.log"
 
 
 def _use_checkout_package() -> None:
@@ -87,17 +104,29 @@ def _use_checkout_package() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join([source_root, *filter(None, paths)])
 
 
-def _run_job(job: NotebookJob, parameters: dict) -> float:
-    """Execute into a temporary folder beside the cache entry, then rename it into place."""
+def _run_job(job: NotebookJob, parameters: dict, staged: dict) -> float:
+    """Execute into a temporary folder beside the cache entry, then rename it into place, but
+    only if the staged data it read is the snapshot its key was made from (``staged``)."""
     tmp = job.entry.parent / f".tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
+    if job.failed_copy is not None:
+        job.failed_copy.unlink(missing_ok=True)
+    job.kernel_log.unlink(missing_ok=True)
+    os.environ[processes.KERNEL_LOG_ENV] = str(job.kernel_log)
     try:
         seconds = execute_notebook(
             job.source,
             tmp / "notebook.ipynb",
             {**parameters, "tables_dir": str(tmp / "tables")},
             job.reads,
+            job.failed_copy,
         )
+        if cache.snapshot(Path(parameters["staged_dir"])) != staged:
+            raise BuildError(
+                "notebooks",
+                f"the staged data changed while {job.name} ran (was another program writing "
+                "to the work folder?); its result was not kept. Build again.",
+            )
         (tmp / "tables").mkdir(exist_ok=True)
         cache.write_json_atomic(tmp / "entry.json", {"key": job.key, "seconds": seconds})
         shutil.rmtree(job.entry, ignore_errors=True)
@@ -122,18 +151,31 @@ def run_notebooks(jobs_to_run: list[NotebookJob], parameters: dict, jobs: int) -
         jobs_to_run, key=lambda j: (not j.name.endswith(DATA_QUALITY), -j.previous_seconds)
     )
     seconds: dict[str, float] = {}
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ordered)))) as pool:
-        futures = {pool.submit(_run_job, job, parameters): job.name for job in ordered}
+    staged = cache.snapshot(Path(parameters["staged_dir"]))
+    start = time.perf_counter()
+    pool = processes.worker_pool(max(1, min(jobs, len(ordered))))
+    try:
+        futures = {pool.submit(_run_job, job, parameters, staged): job.name for job in ordered}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 if future.exception() is not None:
-                    for other in pending:
-                        other.cancel()
                     raise future.exception()
-                seconds[futures[future]] = future.result()
-                log.info("  notebook %s (%.1f s)", futures[future], seconds[futures[future]])
+                name = futures[future]
+                seconds[name] = future.result()
+                log.info(
+                    "  notebook %d/%d %s (%.1f s; %.0f s so far)",
+                    len(seconds),
+                    len(ordered),
+                    name,
+                    seconds[name],
+                    time.perf_counter() - start,
+                )
+    except BaseException:
+        processes.stop_pool(pool)  # the running chapters too, and at once: their kernels follow
+        raise
+    pool.shutdown(wait=True)
     return seconds
 
 
@@ -167,5 +209,6 @@ def plan_notebooks(
         step_dir = cache_dir / name
         previous = [cache.read_json(e / "entry.json") or {} for e in step_dir.glob("*/")]
         last = max((p.get("seconds", 0.0) for p in previous), default=0.0)
-        planned.append(NotebookJob(name, source, key, step_dir / key[:32], reads, last))
+        failed = WorkFolder(cache_dir.parent).failed_dir / f"{name}.ipynb"
+        planned.append(NotebookJob(name, source, key, step_dir / key[:32], reads, last, failed))
     return planned

@@ -6,8 +6,8 @@ A rebuild where nothing changed imports neither pandas, Great Expectations, Pape
 Plotly, and leaves the published folder as it is.
 
 Everything that is published is first written into a fresh staging folder; only when every
-step has succeeded does it replace ``outputs/<year>/``, so a failed build leaves the last good
-assessment as it was.
+step has succeeded does it replace ``outputs/<assessment>/<year>/``, so a failed build leaves
+the last good assessment as it was. One build of an assessment runs at a time (``lock``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sv_assessment.build import cache, code_keys
+from sv_assessment.build import cache, code_keys, console, guards, lock
 from sv_assessment.build import publish as publishing
 from sv_assessment.build.notebooks import NotebookJob, plan_notebooks, run_notebooks
 from sv_assessment.catalog import StagedData, WorkFolder
@@ -46,6 +46,8 @@ class BuildOptions:
     notebooks_dir: Path = NOTEBOOKS_DIR
     work_dir: Path = WORK_ROOT  # staged inputs, the cache and the report project (not published)
     force: bool = False  # re-run every step, whatever the cache holds
+    replace: bool = False  # publish over an assessment built from another configuration file
+    wait_seconds: float = 0  # how long to wait for another build of the same assessment
     # An edition (``fanout.editions``): the place its chapters are about (a district or a
     # group's name) and its folder; it reads the area's staged inputs and has its own cache.
     district: str | None = None
@@ -68,26 +70,6 @@ class BuildResult:
     @property
     def reused(self) -> list[str]:
         return [s for s, how in self.steps.items() if how == REUSED]
-
-
-class _Timer:
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-
-    def step(self, name: str):
-        timer = self
-
-        class _Step:
-            def __enter__(self):
-                log.info("▶ %s", name)
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                timer.timings[name] = round(time.perf_counter() - self.start, 2)
-                if exc[0] is None:
-                    log.info("✔ %s (%.1f s)", name, timer.timings[name])
-
-        return _Step()
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -126,7 +108,7 @@ def stage(config: AssessmentConfig, staged_dir: Path, force: bool) -> tuple[dict
         if inputs is not None:
             return previous, inputs, REUSED
     manifest_path.unlink(missing_ok=True)  # a failed staging must not look current
-    staged = stage_or_fail(config, staged_dir)
+    staged = stage_or_fail(config, staged_dir, raw)
     manifest = cache.staged_manifest(staged_dir, key, raw)
     cache.write_json_atomic(manifest_path, manifest)
     return manifest, staged.inputs, RAN
@@ -186,16 +168,35 @@ def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True)
 
 
+def published_dir(outputs_dir: Path, config: AssessmentConfig) -> Path:
+    """``outputs/<assessment>/<year>/``: each configuration publishes in its own folder."""
+    return outputs_dir / config.path.stem / str(config.assessment_year)
+
+
 def build(options: BuildOptions) -> BuildResult:
-    timer = _Timer()
-    steps: dict[str, str] = {}
+    """Check the folders, take the assessment's lock (one build of it at a time), build."""
     config: AssessmentConfig = load_config(options.config_path, options.year)
     log.info("config %s", json.dumps(config.summary()))
-    final_dir = options.outputs_dir / str(config.assessment_year)
-    publishing.prepare(
-        options.outputs_dir, final_dir
-    )  # restore, and clear killed builds' leftovers
+    final_dir = published_dir(options.outputs_dir, config)
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year, options.work_dir)
+    guards.check_writable(final_dir.parent, "outputs", "--outputs")
+    guards.check_writable(work.root, "work", "--work")
+    name = f"{config.path.stem} {config.assessment_year}"
+    # Editions build side by side from the area's staged inputs: each holds its own folder.
+    held = work.edition(options.edition) if options.edition else work
+    if options.edition:
+        name += f" (edition {options.edition})"
+    with lock.assessment_lock(held.root, name, options.wait_seconds):
+        guards.check_same_assessment(final_dir, config, options.replace)
+        publishing.prepare(final_dir.parent, final_dir)  # restore, clear killed builds' leftovers
+        return _build(options, config, final_dir, work)
+
+
+def _build(
+    options: BuildOptions, config: AssessmentConfig, final_dir: Path, work: WorkFolder
+) -> BuildResult:
+    timer = console.StepTimer()
+    steps: dict[str, str] = {}
     staged_dir = work.staged.directory
     if options.edition:
         work = work.edition(options.edition)
@@ -257,7 +258,7 @@ def build(options: BuildOptions) -> BuildResult:
         log.info("nothing changed: %s is already this build, left as it was", final_dir)
         return BuildResult(final_dir, timer.timings, published, steps, publish_skipped=True)
 
-    staging_dir = publishing.new_staging_dir(options.outputs_dir, config.assessment_year)
+    staging_dir = publishing.new_staging_dir(final_dir.parent, config.assessment_year)
     try:
         with timer.step("publish"):
             from sv_assessment import provenance
@@ -317,13 +318,13 @@ def place_config(config: AssessmentConfig, options: BuildOptions) -> AssessmentC
     return config.for_place(options.district) if options.district else config
 
 
-def stage_or_fail(config: AssessmentConfig, staged_dir: Path):
+def stage_or_fail(config: AssessmentConfig, staged_dir: Path, raw: dict[str, dict]):
     from sv_assessment.build import staging
     from sv_assessment.contracts.suites import ContractBreach
     from sv_assessment.ingest.errors import InputError
 
     try:
-        return staging.stage_inputs(config, staged_dir)
+        return staging.stage_inputs(config, staged_dir, raw=raw)
     except InputError as error:
         raise BuildError("inputs", str(error)) from None
     except ContractBreach as error:

@@ -1,7 +1,7 @@
 """Atomic publication: build into a fresh staging folder, swap it in only when all has worked.
 
-``outputs/.staging-<year>-<id>/`` holds a build in progress; ``publish`` renames it to
-``outputs/<year>/`` (the previous one is renamed aside first, then removed). A build that is
+``outputs/<assessment>/.staging-<year>-<id>/`` holds a build in progress; ``publish`` renames it to
+``outputs/<assessment>/<year>/`` (the previous one is renamed aside first, then removed). A build that is
 killed leaves its staging folder behind: the next build removes it, once its owner process is
 gone, and puts back a previous assessment if the kill fell between the two renames.
 """

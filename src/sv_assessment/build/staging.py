@@ -20,6 +20,7 @@ from sv_assessment.config import AssessmentConfig
 from sv_assessment.contracts import ceiling, suites, validation
 from sv_assessment.ingest import canonical, consistency, fast_csv
 from sv_assessment.ingest.columns import canonical_column_names
+from sv_assessment.ingest.errors import InputError
 from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.paths import relative_to_project
 from sv_assessment.schema import SCHEMAS
@@ -43,24 +44,37 @@ def default_staged_dir(config: AssessmentConfig) -> Path:
 
 
 def ensure_demo_inputs(config: AssessmentConfig) -> None:
-    """Write the seeded synthetic demo extract where the config expects it, if it is absent."""
+    """Make the seeded synthetic inputs a demo config expects, where they are absent.
+
+    Only for the synthetic demo (``synthetic_data: true``), only when a required input is
+    missing, only into the demo's own folder (one holding nothing but demo files), and never
+    over an existing file: a partner's real extract is never touched, whatever the config says.
+    """
     if not config.demo.generate_if_missing:
         return
-    missing = [spec for spec in config.inputs.values() if not spec.path.exists()]
-    for spec in [s for s in missing if s.kind == "police_uk_street"]:
+    absent = [spec for spec in config.inputs.values() if not spec.path.exists()]
+    if all(spec.optional for spec in absent):
+        return  # every required input is there: an absent optional one stays absent
+    if not config.synthetic_data:
+        log.warning(
+            "demo.generate_if_missing is ignored: synthetic_data is false, so the inputs are "
+            "real and none is ever made up"
+        )
+        return
+    for spec in [s for s in absent if s.kind == "police_uk_street"]:
         from sv_assessment.demo import police_uk as demo_police_uk
 
         log.info("making synthetic data.police.uk street files in %s", spec.path)
         demo_police_uk.write_for_config(config, spec.path)
-    missing = [spec for spec in missing if spec.kind != "police_uk_street"]
-    if not missing:
+    partner = [spec for spec in absent if spec.kind != "police_uk_street"]
+    if not partner:
         return
     from sv_assessment.demo import partner as demo
 
-    out_dir = missing[0].path.parent
-    log.info("making the synthetic demo inputs in %s", out_dir)
-    demo.write_demo_inputs(
-        out_dir,
+    folder = _demo_folder(config, partner, demo)
+    log.info("making the synthetic demo inputs in %s", folder)
+    demo.write_inputs(
+        {spec.kind: spec.path for spec in partner},
         [(d.code, d.name, d.population) for d in config.districts],
         config.first_year,
         config.assessment_year,
@@ -69,8 +83,35 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
     )
 
 
+def _demo_folder(config: AssessmentConfig, absent: list, demo) -> Path:
+    """The one folder the demo inputs go in, if it is the demo's own: absent, empty, or holding
+    only demo files under a demo README. Otherwise an InputError: nothing is written."""
+    folders = {spec.path.parent for spec in absent}
+    folder = folders.pop()
+    ours = {spec.path.name for spec in config.inputs.values()} | {demo.README}
+    found = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    readme = folder / demo.README
+    marked = readme.is_file() and readme.read_text(errors="replace").startswith(
+        demo.README_FIRST_LINE
+    )
+    strangers = [name for name in found if name not in ours]
+    if folders or strangers or (found and not marked):
+        raise InputError(
+            folder,
+            "the synthetic demo inputs are made only in a folder of their own, and this one "
+            f"holds files that are not the demo's ({', '.join(strangers or found)}) or the "
+            f"inputs are spread over more than one folder. Nothing was written. Point the "
+            "config's inputs at an empty folder for the demo, or set "
+            "demo.generate_if_missing: false to use the files that are there",
+        )
+    return folder
+
+
 def stage_inputs(
-    config: AssessmentConfig, staged_dir: Path | None = None, now: datetime | None = None
+    config: AssessmentConfig,
+    staged_dir: Path | None = None,
+    now: datetime | None = None,
+    raw: dict[str, dict] | None = None,
 ) -> StagingResult:
     """Ingest every configured input, validate it, and write the staged Parquet files.
 
@@ -90,7 +131,16 @@ def stage_inputs(
         if not spec.path.exists() and spec.optional:
             staged.inputs[spec.name] = {"provided": False, "source": str(spec.path)}
             continue
+        # Fingerprinted once, before reading (by the build, for its cache key, or here), and
+        # checked after: the staged rows are from the file the key and run record name.
+        fingerprint = (raw or {}).get(spec.name) or cache.raw_fingerprint(spec.path)
         frame, reader_summary = _read_input(config, spec)
+        if not cache.unchanged(spec.path, fingerprint):
+            raise InputError(
+                spec.path,
+                "the file changed while it was being read (another program is writing it?); "
+                "nothing was staged from it. Build again once it is complete",
+            )
         rows_read = len(frame)
         frame = in_window(frame, spec.kind, config, now)
         _check_consistency(config, spec, frame)
@@ -111,8 +161,8 @@ def stage_inputs(
             "provided": True,
             "kind": spec.kind,
             "source": relative_to_project(spec.path),
-            "sha256": cache.file_sha256(spec.path),
-            "bytes": spec.path.stat().st_size,
+            "sha256": fingerprint["sha256"],
+            "bytes": fingerprint["size"],
             **reader_summary,
             "rows_read": rows_read,
             "rows_out_of_scope": rows_read - len(frame),

@@ -301,6 +301,11 @@ class FigureSpec:
     x_title: str
     y_title: str
     zero_based: bool = True  # y axes from 0; False where rates are compared around an average
+    # What the numbers cover (definition, ages, places, period), shown under the title so that
+    # figures of different scopes are never read as like with like.
+    scope: str = ""
+    # The sources credited, when a chart draws on more than the chapter's usual source.
+    source: str = ""
 
 
 # The PDF's chart images, drawn by Kaleido: one width for every chart, each at its own height

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sv_assessment.analysis import definitions
 from sv_assessment.analysis.disclosure import Gate, Protected
+from sv_assessment.chapters import labels
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
 
@@ -39,9 +40,14 @@ def protected_inputs(summary: pd.DataFrame, protect: Gate) -> Protected:
     return protect(summary, parts, row_total_column="rows_read", grand_total_known=False)
 
 
+def _field_names_for_readers(table: pd.DataFrame) -> pd.DataFrame:
+    """'victim_age' is the data's name; readers see 'Victim age'."""
+    return table.assign(field=table["field"].map(labels.plain_header))
+
+
 def offence_completeness(offences: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in all_columns("police_offences") if c != "offence_id"]
-    return definitions.completeness(offences, columns)
+    return _field_names_for_readers(definitions.completeness(offences, columns))
 
 
 def contract_results(reports: list[dict]) -> pd.DataFrame:
@@ -81,7 +87,9 @@ def lag_table(offences: pd.DataFrame) -> pd.DataFrame:
 
 def ae_completeness(ae: pd.DataFrame | None) -> pd.DataFrame | None:
     """Completeness of the optional A&E input, or None when it was not provided."""
-    return None if ae is None else definitions.completeness(ae, all_columns("ae_attendances"))
+    if ae is None:
+        return None
+    return _field_names_for_readers(definitions.completeness(ae, all_columns("ae_attendances")))
 
 
 def validity_checks(offences: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from sv_assessment.analysis import comparison, definitions, measures
 from sv_assessment.analysis.disclosure import Gate, Protected
-from sv_assessment.chapters import charts
+from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig
 
 
@@ -21,8 +21,12 @@ def district_table(
     serious: pd.DataFrame,
     population: pd.DataFrame,
     config: AssessmentConfig,
+    family: pd.DataFrame,
     area_rate: float | None = None,
 ) -> pd.DataFrame:
+    """Each district's count, rate and interval in the assessment year, its rank, how it
+    compares with the area, and the change on the previous year judged within the family of
+    tests the assessment publishes (p-values adjusted together)."""
     year, before = config.assessment_year, config.assessment_year - 1
     names = pd.DataFrame(
         {
@@ -44,16 +48,13 @@ def district_table(
     earlier = definitions.population_by(population[population["year"] == before], ["district_code"])
     pop_before = frame["district_code"].map(earlier.set_index("district_code")["population"])
     frame["population_previous_year"] = pop_before.fillna(frame["population"])
-    frame["change_assessment"] = [
-        measures.describe_change(measures.rate_ratio(int(c), p, int(b), q))
-        for c, b, p, q in zip(
-            frame["offences"],
-            frame["offences_previous_year"],
-            frame["population"],
-            pop_before.fillna(frame["population"]),
-            strict=True,
-        )
-    ]
+    tests = family[
+        (family["measure"] == changes.SERIOUS_VIOLENCE)
+        & (family["comparison"] == changes.PREVIOUS_YEAR)
+    ].set_index("group")
+    frame["change_assessment"] = (
+        frame["district"].map(tests["assessment"]).fillna("not tested (no population)")
+    )
     return comparison.rank_against_area(frame, "offences", "population", area_rate)
 
 
@@ -136,6 +137,7 @@ def funnel_figure(
     subject: str = "serious violence",
     unit: str = "Offences",
     area_rate: float | None = None,
+    scope_text: str | None = None,
 ) -> charts.FigureSpec:
     """Each district's rate against its population, with 95% and 99.8% limits around the area's
     rate (``area_rate``, the whole area's in a district's edition); the title names the
@@ -173,6 +175,9 @@ def funnel_figure(
         x_title="Resident population",
         y_title=f"{unit} per 1,000 residents",
         zero_based=False,
+        scope=scope_text
+        if scope_text is not None
+        else f"{scope.serious_violence_scope(config)}, {config.assessment_year}",
     )
 
 
@@ -198,7 +203,33 @@ def protect_trends(trends: pd.DataFrame, protect: Gate) -> Protected:
     )
 
 
-def trends_figure(protected: Protected, config: AssessmentConfig) -> charts.FigureSpec:
+def trend_finding(family: pd.DataFrame, districts: list[str]) -> tuple[str, list[str], list[str]]:
+    """The title's finding from each district's trend test (every year, not the two ends),
+    judged within the family of tests; and the districts with a significant rise or fall."""
+    tests = family[
+        (family["measure"] == changes.SERIOUS_VIOLENCE) & (family["comparison"] == changes.TREND)
+    ].set_index("group")
+    verdicts = tests["assessment"].reindex(districts).fillna("")
+    rising = [d for d, v in verdicts.items() if v.endswith("rise")]
+    falling = [d for d, v in verdicts.items() if v.endswith("fall")]
+    if not rising and not falling:
+        return (
+            f"No district's serious violence shows a statistically significant trend "
+            f"(tested across every year, {len(districts)} districts)",
+            rising,
+            falling,
+        )
+    parts = []
+    if rising:
+        parts.append(f"a significant rising trend in {len(rising)} of {len(districts)} districts")
+    if falling:
+        parts.append(f"a significant falling trend in {len(falling)} of {len(districts)}")
+    return "Serious violence shows " + " and ".join(parts), rising, falling
+
+
+def trends_figure(
+    protected: Protected, config: AssessmentConfig, family: pd.DataFrame
+) -> charts.FigureSpec:
     """Small multiples from the district-by-year counts through the gate (``protect_trends``)."""
     trends = protected.frame
     from plotly.subplots import make_subplots
@@ -233,17 +264,18 @@ def trends_figure(protected: Protected, config: AssessmentConfig) -> charts.Figu
     fig.update_yaxes(matches="y", range=[0, top * 1.1], nticks=4)
     fig.update_annotations(font={"size": 12})
     fig.update_layout(height=rows * panel + 200)
-    change = trends.pivot(index="district", columns="year", values="offences")
-    up = (change[config.assessment_year] > change[config.first_year]).fillna(False).astype(bool)
-    rising = change.index[up.to_numpy()].tolist()
+    title, rising, falling = trend_finding(family, districts)
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence rose over the five years in {len(rising)} of "
-        f"{len(districts)} districts",
+        title=title,
         alt_text="Small-multiple line charts, one per district, of serious violence offences "
-        f"each year {config.first_year} to {config.assessment_year}. Rising over the "
-        f"period: {', '.join(rising) or 'none'}.",
+        f"each year {config.first_year} to {config.assessment_year}. A significant rising trend "
+        f"(after adjustment for the number of tests): {', '.join(rising) or 'none'}; a "
+        f"significant falling trend: {', '.join(falling) or 'none'}.",
         data=protected,
         x_title="",
         y_title="",
+        scope=scope.serious_violence_scope(config)
+        + ", by year recorded; "
+        + scope.pandemic_note(config),
     )

@@ -6,16 +6,9 @@ import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
 from sv_assessment.analysis.disclosure import Gate, Protected, yearly_relations
-from sv_assessment.chapters import charts
+from sv_assessment.chapters import changes, charts, scope
+from sv_assessment.chapters.changes import AGE_GROUP_BANDS, NOT_RECORDED
 from sv_assessment.config import AssessmentConfig
-
-# Age groups for knife crime and the population bands that match them.
-AGE_GROUP_BANDS: dict[str, list[str]] = {
-    "Children (under 18)": ["0-9", "10-17"],
-    "Young adults (18 to 24)": ["18-24"],
-    "Adults (25 and over)": ["25-34", "35-49", "50-64", "65+"],
-}
-NOT_RECORDED = "Age not recorded"
 
 
 def knife_offences(offences: pd.DataFrame) -> pd.DataFrame:
@@ -95,10 +88,18 @@ def rolling_figure(protected: Protected) -> charts.FigureSpec:
         data=protected,
         x_title="Month recorded",
         y_title="Offences",
+        scope=scope.KNIFE_AND_WEAPON_SCOPE,
     )
 
 
-CHANGE_DERIVED = ["percent_change", "rate_ratio", "ratio_lower", "ratio_upper", "assessment"]
+CHANGE_DERIVED = [
+    "percent_change",
+    "rate_ratio",
+    "ratio_lower",
+    "ratio_upper",
+    "assessment",
+    "adjusted_p_value",
+]
 
 
 def protected_change(table: pd.DataFrame, protect: Gate, **options) -> Protected:
@@ -157,13 +158,26 @@ def _years_population(
     return float(residents.get(now, 0)), float(residents.get(before, 0))
 
 
+def with_verdicts(table: pd.DataFrame, family: pd.DataFrame, group_column: str) -> pd.DataFrame:
+    """The verdict on each row from the family of tests (p-values adjusted together), so no
+    chance result among the dozens published is called a finding."""
+    tests = family[
+        (family["measure"] == changes.KNIFE) & (family["comparison"] == changes.PREVIOUS_YEAR)
+    ].set_index("group")
+    key = table[group_column].replace({"All ages": changes.AREA})
+    out = table.copy()
+    out["adjusted_p_value"] = key.map(tests["p_adjusted"]).astype(float).round(3).to_numpy()
+    out["assessment"] = key.map(tests["assessment"]).to_numpy()
+    return out
+
+
 def year_on_year(
-    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
 ) -> pd.DataFrame:
     """This year against last for the whole area, with the rate ratio and its exact 95% CI."""
     now, before = config.assessment_year, config.assessment_year - 1
     pop_now, pop_before = _years_population(population, now, before)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         [
             _change_row(
                 "All ages",
@@ -176,20 +190,19 @@ def year_on_year(
             )
         ]
     )
+    return with_verdicts(table, family, "group")
 
 
 def by_age_group(knife: pd.DataFrame) -> pd.DataFrame:
     """Knife offences with an age group from the victim's age (the suspect's if no victim age):
     children, young adults, adults, or not recorded."""
     frame = knife.copy()
-    ages = frame["victim_age"].fillna(frame["suspect_age"]).astype("Float64")
-    groups = pd.cut(ages, bins=[-1, 17, 24, 200], labels=list(AGE_GROUP_BANDS))
-    frame["age_group"] = groups.cat.add_categories([NOT_RECORDED]).fillna(NOT_RECORDED)
+    frame["age_group"] = changes.by_age_group(frame)
     return frame
 
 
 def age_group_change(
-    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
 ) -> pd.DataFrame:
     """Change on the previous year by age group, each rate on its matching population band.
     The 'not recorded' group has no population of its own: it has no rate, and its rate ratio
@@ -212,11 +225,11 @@ def age_group_change(
         if group == NOT_RECORDED:
             row[f"rate_{now}"] = "n/a"  # no population of people whose age is not recorded
         rows.append(row)
-    return pd.DataFrame(rows)
+    return with_verdicts(pd.DataFrame(rows), family, "group")
 
 
 def district_change(
-    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+    knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
 ) -> pd.DataFrame:
     """Change on the previous year in each district (rate ratio on the district's residents),
     without the rate and percentage columns so the table fits a page."""
@@ -239,7 +252,7 @@ def district_change(
             )
         )
     table = pd.DataFrame(rows).rename(columns={"group": "district"})
-    return table.drop(columns=[f"rate_{now}", "percent_change"])
+    return with_verdicts(table, family, "district").drop(columns=[f"rate_{now}", "percent_change"])
 
 
 def protected_trend(trend: pd.DataFrame, protect: Gate) -> Protected:
@@ -290,4 +303,25 @@ def age_group_figure(protected: Protected) -> charts.FigureSpec:
         data=protected,
         x_title="Year recorded",
         y_title="Offences per 1,000 residents of that age",
+        scope=scope.KNIFE_AND_WEAPON_SCOPE
+        + "; age group from the victim's age, or the suspect's where no victim age is recorded",
     )
+
+
+def knife_involved_serious_violence(
+    serious: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
+) -> pd.DataFrame:
+    """Serious violence (the local definition) flagged as involving a knife or sharp
+    instrument, each year: the like-for-like knife measure beside the serious violence total."""
+    knife = serious[serious["knife_flag"].fillna(False).astype(bool)]
+    counts = definitions.yearly_counts(knife, config.years)
+    totals = definitions.yearly_counts(serious, config.years).rename(
+        columns={"offences": "all_serious_violence"}
+    )
+    frame = counts.merge(totals, on="year")
+    frame["percent_of_serious_violence"] = (
+        100
+        * frame["offences"]
+        / frame["all_serious_violence"].where(frame["all_serious_violence"] > 0)
+    ).round(1)
+    return frame

@@ -33,6 +33,7 @@ HEADERS: dict[str, str] = {
     "sharp_object_percent": "Sharp object share (%)",
     "ae_sharp_object": "A&E sharp object",
     "index_average_month_100": "Index (average month = 100)",
+    "adjusted_p_value": "p-value (adjusted for all tests)",
 }
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"offences_(\d{4})", r"Offences \1"),

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 
 from sv_assessment import provenance
+from sv_assessment.analysis import significance
 from sv_assessment.analysis.disclosure import LOW, SYMBOLS
 from sv_assessment.catalog import StagedData
+from sv_assessment.chapters import scope
 from sv_assessment.config import AssessmentConfig
 
-
-def _yes(flag: bool) -> str:
-    return "Yes" if flag else "No"
-
-
-def definition_table(config: AssessmentConfig) -> pd.DataFrame:
-    sv = config.serious_violence
-    rows = [
-        ("Offence groups", ", ".join(sv.offence_groups)),
-        ("Knife or sharp instrument offences included", _yes(sv.include_knife_or_sharp_instrument)),
-        ("Firearm offences included", _yes(sv.include_firearm)),
-        ("Possession of weapons included", _yes(sv.include_possession_of_weapons)),
-        ("Public place only", _yes(sv.public_place_only)),
-        ("Domestic abuse excluded", _yes(sv.exclude_domestic_abuse)),
-        ("Victim or suspect under", str(sv.age_under) if sv.age_under else "Any age"),
-        (
-            "Period",
-            f"{config.first_year} to {config.assessment_year} (calendar years, by date recorded)",
-        ),
-        (
-            "Knife and weapon crime",
-            "Offences flagged as involving a knife or sharp instrument, "
-            "plus possession of weapons offences (any place, any age)",
-        ),
-        (
-            "Small-number suppression",
-            f"Counts from 1 to {config.minimum_count - 1} shown as [c], with further cells "
-            f"hidden where a total would reveal them (protection rule: {config.protection}; "
-            f"zeros {'shown' if config.show_zeros else 'hidden'})",
-        ),
-    ]
-    return pd.DataFrame(rows, columns=["setting", "value"])
+INPUT_NAMES = {
+    "offences": "Police-recorded offences",
+    "population": "Population",
+    "ae_attendances": "A&E assault attendances",
+}
+definition_table = scope.definition_table  # the definition shown is the rules applied
 
 
 def _period(info: dict) -> str:
@@ -51,22 +27,21 @@ def _period(info: dict) -> str:
 
 
 def inputs_table(inputs: dict[str, dict], periods: dict[str, str] | None = None) -> pd.DataFrame:
-    """Each input: the file, the dates it covers, rows read, used and set aside, fingerprint."""
+    """Each input: the file (its name only: a local folder is nobody else's business), the
+    dates it covers, and rows read, used and set aside. Fingerprints are in run.json."""
     periods = periods or {}
     rows = []
     for name, info in inputs.items():
-        digest = info.get("sha256")
         rows.append(
             {
-                "input": name,
-                "file": info.get("source", ""),
+                "input": INPUT_NAMES.get(name, name.replace("_", " ").capitalize()),
+                "file": PurePath(str(info.get("source", ""))).name,
                 "period_covered": (periods.get(name) or _period(info))
                 if info.get("provided")
                 else "not provided",
                 "rows_read": info.get("rows_read"),
                 "rows_used": info.get("rows_used"),
                 "rows_set_aside": info.get("rows_set_aside"),
-                "sha256": digest[:16] + "…" if digest else "not provided",
             }
         )
     return pd.DataFrame(rows)
@@ -102,18 +77,36 @@ def software_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["software", "version"])
 
 
-def statistical_methods(config: AssessmentConfig) -> str:
+def statistical_methods(config: AssessmentConfig, family_summary: str) -> str:
+    base = significance.baseline_years(config.assessment_year, config.first_year)
+    baseline = (
+        (f"the average of {base[0]} to {base[-1]}" if len(base) > 1 else f"{base[0]}")
+        if base
+        else "no earlier year (the window is one year)"
+    )
+    pandemic = scope.pandemic_note(config)
     return f"""\
+- **Periods.** Every count is by calendar year of the date recorded, {config.first_year} to
+  {config.assessment_year}; the assessment year is {config.assessment_year}. Months are
+  calendar months of the date recorded; time of day and day of week use when the offence
+  happened, where it is recorded.
 - **Rates** are offences per 1,000 residents, using the population input for the same year;
   rates for an age group use the residents in the matching age bands (children: 0-9 and 10-17;
   young adults: 18-24; adults: 25 and over).
 - **Confidence intervals** for counts and rates are exact (Garwood) Poisson 95% intervals.
-- **Change on the previous year** is the ratio of the rate in {config.assessment_year} to
-  the rate in {config.assessment_year - 1}, with an exact 95% interval from the conditional
-  binomial method; a change is called *statistically significant* only where the exact
-  conditional test gives p < 0.05, otherwise *no statistically significant change*. With
-  many districts and groups tested, about one in twenty comparisons can be called
-  significant by chance alone.
+- **Change on the previous year** is the ratio of the rate in {config.assessment_year} to the
+  rate in {config.assessment_year - 1}, with an exact 95% interval from the conditional
+  binomial method.
+- **Baseline.** The assessment year is also compared with a baseline of the three years before
+  it, {baseline}: one unusual year is not a trustworthy yardstick.
+  {(pandemic + " (COVID-19 restrictions changed where people went and what was reported), so a baseline or trend that includes them is marked.") if pandemic else ""}
+- **Trends** are tested across every year of the window, not by comparing its two ends: a
+  log-linear Poisson model of the yearly counts with the population as offset, its variance
+  scaled by the over-dispersion of the counts (quasi-Poisson), gives the average change a year
+  and a t test of it.
+- **Multiple significance.** {family_summary} A change is called *statistically significant*
+  only where its adjusted p-value is below 0.05; otherwise *no statistically significant
+  change*.
 - **Funnel plots** compare each district's rate with the area-wide rate, with 95% and 99.8%
   control limits from exact Poisson quantiles (Spiegelhalter, 2005).
 - **Rolling 12-month totals** sum the latest twelve complete months, smoothing seasonality.
@@ -169,14 +162,15 @@ table's `.csv-metadata.json` declares them):
 """
 
 
-def limitations(config: AssessmentConfig, provided: dict[str, bool]) -> str:
+def limitations(
+    config: AssessmentConfig, provided: dict[str, bool], measured: list[str] | None = None
+) -> str:
+    """Known limitations; ``measured`` are those worked out from the data of this run (what
+    missing ages do to the total, whether the population is held flat)."""
     items = [
         "Police-recorded crime measures what is reported to and recorded by the police; "
         "changes in recording practice and reporting rates affect trends.",
-        "Ages and locations are missing for some offences; these offences count in totals but "
-        "not in breakdowns by age or place.",
-        "Population is held at the Census 2021 level for every year unless the partnership "
-        "supplies mid-year estimates; rates for years far from 2021 carry that approximation.",
+        *(measured or []),
         "Counts by year use the date an offence was recorded, as national statistics do; time "
         "of day and day of week use the date and time it happened, where known.",
         "Hotspot shares are out of LSOAs with at least one offence in the window (the data "

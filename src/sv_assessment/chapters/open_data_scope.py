@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sv_assessment.chapters import labels
 from sv_assessment.chapters.open_data import input_name
 from sv_assessment.config import AssessmentConfig
 
@@ -91,7 +92,7 @@ def completeness(frame: pd.DataFrame) -> pd.DataFrame:
     total = len(crimes_only)
     return pd.DataFrame(
         {
-            "field": columns,
+            "field": [labels.plain_header(c) for c in columns],
             "crimes_with_value": filled.to_numpy(),
             "percent_complete": (100 * filled / max(total, 1)).round(1).to_numpy(),
         }

@@ -52,6 +52,8 @@ def concentration_table(counts: pd.DataFrame, year: int) -> pd.DataFrame:
 def concentration_sentence(table: pd.DataFrame, counts: pd.DataFrame, year: int) -> str:
     n = counts.loc[counts["year"] == year, "lsoa_code"].nunique()
     top5, top10 = table["percent_of_offences"].tolist()
+    if top5 is None or top5 != top5:
+        return f"No serious violence with a known location was recorded in {year}."
     return (
         f"In {year}, the busiest 5% of neighbourhoods (LSOAs) saw {top5:.0f}% of serious "
         f"violence with a known location, and the busiest 10% saw {top10:.0f}%. Had it been "

@@ -227,8 +227,9 @@ class Chapter:
             )
         # The finding title and the source are drawn in the figure itself, so the chart reads
         # the same in JupyterLab (which shows the Plotly JSON), on the page and in the PDF.
+        source = spec.source or self.source
         fig = charts.house_style(
-            spec.figure, spec.title, spec.x_title, spec.y_title, self.source, spec.zero_based
+            spec.figure, spec.title, spec.x_title, spec.y_title, source, spec.zero_based
         )
         publishing.write_table(spec.data, name, spec.title, self.disclosure, self.tables_dir)
         published = publishing.for_readers(spec.data)
@@ -239,6 +240,9 @@ class Chapter:
             config={"displayModeBar": False, "responsive": True},
         )
         title = html.escape(spec.title)
+        # What the numbers cover, in words under the chart, so charts of different scopes are
+        # never read as like with like.
+        scope = f'<p class="chart-scope">Scope: {html.escape(spec.scope)}</p>' if spec.scope else ""
         bundle = {
             "text/html": (
                 # The caption names the figure for screen readers; the chart shows the title.
@@ -246,6 +250,7 @@ class Chapter:
                 f'<figcaption class="visually-hidden">{title}</figcaption>'
                 f'<div class="chart-canvas" role="img" aria-label="{html.escape(spec.alt_text)}">'
                 f"{div}</div>"
+                f"{scope}"
                 f"<details><summary>Data for this chart</summary>"
                 f"{charts.data_table_html(published, 'Data: ' + spec.title)}</details></figure>"
             ),
@@ -255,8 +260,10 @@ class Chapter:
         if self.static_images:
             bundle["image/png"] = base64.b64encode(_png(fig)).decode()
         # No text/markdown: Quarto would show it in place of the PNG in the PDF. The title and
-        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt.
-        _display(bundle, {"sv_assessment": {"title": spec.title, "alt": spec.alt_text}})
+        # alt text go in the metadata, which the assembly turns into fig-cap and fig-alt; the
+        # caption carries the scope in the PDF.
+        caption = spec.title + (f". Scope: {spec.scope}" if spec.scope else "")
+        _display(bundle, {"sv_assessment": {"title": caption, "alt": spec.alt_text}})
 
 
 def _years_as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import measures
 from sv_assessment.analysis.disclosure import Gate, Protected
-from sv_assessment.chapters import districts, front_matter, knife_crime, violence_profile
+from sv_assessment.chapters import changes, districts, front_matter, scope, violence_profile
 from sv_assessment.config import AssessmentConfig
 
 SOURCE_NAMES = {
@@ -40,26 +39,27 @@ def key_findings(
     config: AssessmentConfig,
     protect: Gate,
 ) -> list[str]:
-    """Volume and change, knife crime, the districts and groups most affected: every count
-    and rate from a table through the gate, protected as where the table itself is shown."""
+    """Volume and change, knife crime, the districts most affected, and who is counted; every
+    change judged within the family of tests the assessment publishes, every count and rate
+    from a table through the gate, protected as where the table itself is shown."""
+    family = changes.change_family(offences, population, config)
     yearly = violence_profile.protected_yearly(
         violence_profile.yearly_volume(serious, population, config), protect
     )
-    findings = [violence_profile.headline(yearly, config)]
-    knife = knife_crime.protected_change(
-        knife_crime.year_on_year(knife_crime.knife_offences(offences), population, config),
-        protect,
-    )
-    findings.append(knife_crime.change_sentence(knife, 0, "Knife and weapon offences", config))
-    table = districts.district_table(serious, population, config)
+    findings = [violence_profile.headline(yearly, config, family)]
+    knife = changes.change_sentences(family, changes.KNIFE, config)
+    if knife:
+        findings.append(f"Knife and weapon offences ({scope.KNIFE_AND_WEAPON_COVERS}). {knife}")
     now = config.assessment_year
+    table = districts.district_table(serious, population, config, family)
     findings.append(highest_rate_sentence(districts.rates_view(table, now, protect), now))
-    findings += district_changes(table, config, protect)
-    shares = violence_profile.young_people_shares(serious, now)
-    if shares["with_age_recorded"].gt(0).all():
-        findings.append(
-            violence_profile.who_sentence(violence_profile.protected_shares(shares, protect))
-        )
+    findings += district_changes(family, config, districts.change_view(table, now, protect))
+    definition = config.serious_violence
+    shares = violence_profile.young_people_shares(offences, definition, now)
+    counted = violence_profile.who_is_counted(serious, definition, now)
+    findings.append(
+        violence_profile.who_sentence(shares, counted, definition.age_under, config.minimum_count)
+    )
     return findings
 
 
@@ -67,11 +67,12 @@ def highest_rate_sentence(rates: Protected, year: int) -> str:
     """The district with the highest rate whose count is shown, and those above the limit."""
     shown = rates.frame.dropna(subset=["rate"])
     flags = shown["compared_with_area"].astype("string")
-    above = shown.loc[flags.str.startswith("above", na=False), "district"]
+    above = shown.loc[flags.str.startswith("above", na=False), "district"].tolist()
     where = (
-        f"{len(above)} district(s) were above the area's 95% control limit: {', '.join(above)}."
+        f"{scope.plural(len(above), 'district')} {'was' if len(above) == 1 else 'were'} above "
+        f"the area's 95% control limit: {', '.join(above)}."
         if len(above)
-        else "No district shown was above the area's 95% control limit."
+        else "No district's rate shown was above the area's 95% control limit."
     )
     if shown.empty:
         return where
@@ -83,29 +84,42 @@ def highest_rate_sentence(rates: Protected, year: int) -> str:
     )
 
 
-def district_changes(table: pd.DataFrame, config: AssessmentConfig, protect: Gate) -> list[str]:
-    """A sentence for each district whose change on the previous year is significant, or one
-    sentence saying none is; from the change table through the gate, so a district whose count
-    is hidden there gets no sentence."""
+def district_changes(
+    family: pd.DataFrame, config: AssessmentConfig, change: Protected
+) -> list[str]:
+    """A sentence for each district whose serious violence changed significantly (on the year
+    before, or as a trend across the window) after adjusting for the number of tests; or one
+    sentence saying none did. A change on the year before is worded only where the change
+    table (``change``, through the gate) shows both years' counts."""
     now, before = config.assessment_year, config.assessment_year - 1
-    change = districts.change_view(table, now, protect).frame
+    frame = change.frame
+    hidden = set(
+        frame.loc[frame[f"offences_{now}"].isna() | frame[f"offences_{before}"].isna(), "district"]
+    )
+    tests = family[
+        (family["measure"] == changes.SERIOUS_VIOLENCE)
+        & (family["group"] != changes.AREA)
+        & (family["p_adjusted"] < changes.ALPHA)
+    ]
     sentences = []
-    for row in change.itertuples(index=False):
-        c_now, c_before = getattr(row, f"offences_{now}"), getattr(row, f"offences_{before}")
-        significant = str(row.change_assessment).startswith("a statistically significant")
-        if pd.isna(c_now) or pd.isna(c_before) or not significant:
-            continue
-        full = table.set_index("district").loc[row.district]
-        pop_before = full["population_previous_year"]
-        rr = measures.rate_ratio(int(c_now), full["population"], int(c_before), pop_before)
-        sentences.append(
-            measures.format_change_sentence(
-                row.district, int(c_now), int(c_before), rr, str(now), str(before)
+    for row in tests.itertuples():
+        if row.comparison == changes.TREND:
+            sentences.append(
+                f"{row.group}: a trend of {row.percent_change:+.1f}% a year across "
+                f"{row.compared_with} (95% CI {row.lower:+.1f}% to {row.upper:+.1f}%): "
+                f"{row.assessment}."
             )
-        )
+        elif row.group not in hidden:
+            sentences.append(
+                f"{row.group}: {row.offences_now:,} offences in {config.assessment_year} "
+                f"against {int(row.offences_before):,} in {row.compared_with} "
+                f"({row.percent_change:+.1f}%; rate ratio {row.rate_ratio:.2f}, 95% CI "
+                f"{row.lower:.2f} to {row.upper:.2f}): {row.assessment}."
+            )
     if not sentences:
         sentences.append(
-            f"No district showed a statistically significant change in serious "
-            f"violence between {before} and {now} (districts with small counts not assessed)."
+            f"No district showed a statistically significant change in serious violence, "
+            f"on the year before or as a trend across {config.first_year} to "
+            f"{config.assessment_year}, once the number of tests is allowed for."
         )
     return sentences

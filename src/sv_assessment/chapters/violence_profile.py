@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
-from sv_assessment.analysis.disclosure import Gate, Protected, yearly_relations
-from sv_assessment.chapters import charts
+from sv_assessment.analysis.disclosure import DisclosurePolicy, Gate, Protected, yearly_relations
+from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
 
@@ -50,58 +50,59 @@ def protected_shares(shares: pd.DataFrame, protect: Gate) -> Protected:
     )
 
 
-def headline(yearly: Protected, config: AssessmentConfig) -> str:
-    """The year's total and its change on the year before, from the protected table."""
-    frame = yearly.frame
-    last = len(frame) - 1
-    now, before = frame.iloc[last], frame.iloc[last - 1]
-    if pd.isna(now.offences) or pd.isna(before.offences):
+def headline(yearly: Protected, config: AssessmentConfig, family: pd.DataFrame) -> str:
+    """The year's count and rate, then its change against the year before, against the
+    baseline of the three years before, and the trend across the window, each judged within
+    the family of tests the assessment publishes; from the yearly table through the gate."""
+    last = len(yearly.frame) - 1
+    now = yearly.frame.iloc[last]
+    if pd.isna(now.offences):
         return (
             f"In {config.assessment_year} there were **{yearly.text(last, 'offences')} serious "
-            f"violence offences** in {config.area_name} ({yearly.text(last - 1, 'offences')} the "
-            "year before); the rate and the change are not shown for counts this small."
+            f"violence offences** in {config.area_name}; the rate and the change are not shown "
+            "for counts this small."
         )
-    rr = measures.rate_ratio(
-        int(now.offences), float(now.population), int(before.offences), float(before.population)
-    )
-    return (
-        f"In {config.assessment_year} there were **{int(now.offences):,} serious violence "
+    return f"In {config.assessment_year} there were **{int(now.offences):,} serious violence " + (
         f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
-        + measures.format_change_sentence(
-            "Compared with the year before",
-            int(now.offences),
-            int(before.offences),
-            rr,
-            str(int(now.year)),
-            str(int(before.year)),
-        )
+        + changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config)
     )
 
 
-def yearly_figure(yearly: Protected, config: AssessmentConfig) -> charts.FigureSpec:
-    frame = yearly.frame
-    shown = frame.dropna(subset=["rate"])
-    fig = charts.bar_chart(frame, "year", "rate", error_low="rate_lower", error_high="rate_upper")
-    title = "Serious violence rate by year"
-    if len(shown) >= 2:
-        first, last = shown.iloc[0], shown.iloc[-1]
-        direction = "higher" if last.rate > first.rate else "lower"
-        title = (
-            f"Serious violence rate was {direction} in {int(last.year)} than in "
-            f"{int(first.year)} ({last.rate:.2f} against {first.rate:.2f} per 1,000 residents)"
+def yearly_figure(
+    protected: Protected, config: AssessmentConfig, family: pd.DataFrame
+) -> charts.FigureSpec:
+    """The rate each year; the title states the tested finding (the assessment year against
+    its baseline, and the trend across every year), never the two ends of the window. Drawn
+    from the yearly table through the gate."""
+    yearly = protected.frame
+    first, last = yearly.iloc[0], yearly.iloc[-1]
+    baseline = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.BASELINE)
+    trend = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.TREND)
+    parts = [
+        f"Serious violence: {protected.text(len(yearly) - 1, 'rate')} per 1,000 residents in {int(last.year)}"
+    ]
+    if baseline is not None:
+        parts.append(
+            f"{abs(baseline.percent_change):.0f}% {'above' if baseline.percent_change > 0 else 'below'}"
+            f" the {baseline.compared_with} average ({baseline.assessment})"
         )
+    if trend is not None:
+        parts.append(f"trend across {trend.compared_with}: {trend.assessment}")
+    fig = charts.bar_chart(yearly, "year", "rate", error_low="rate_lower", error_high="rate_upper")
     return charts.FigureSpec(
         fig,
-        title=title,
+        title="; ".join(parts),
         alt_text=f"Bar chart of serious violence offences per 1,000 residents by year, "
-        f"{int(frame.year.iloc[0])} to {int(frame.year.iloc[-1])}, with 95% confidence "
-        "intervals. "
+        f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
         + "; ".join(
-            f"{int(r.year)}: {yearly.text(i, 'rate')}" for i, r in enumerate(frame.itertuples())
+            f"{int(r.year)}: {protected.text(i, 'rate')}" for i, r in enumerate(yearly.itertuples())
         ),
-        data=yearly,
+        data=protected,
         x_title="Year",
         y_title="Offences per 1,000 residents",
+        scope="; ".join(
+            filter(None, [scope.serious_violence_scope(config), scope.pandemic_note(config)])
+        ),
     )
 
 
@@ -132,7 +133,7 @@ def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
     )
 
 
-def monthly_figure(monthly: Protected) -> charts.FigureSpec:
+def monthly_figure(monthly: Protected, config: AssessmentConfig) -> charts.FigureSpec:
     """Offences each month; ``monthly`` is ``monthly_counts`` through the gate."""
     frame = monthly.frame
     shown = frame.dropna(subset=["offences"])
@@ -157,6 +158,9 @@ def monthly_figure(monthly: Protected) -> charts.FigureSpec:
         data=monthly,
         x_title="Month recorded",
         y_title="Offences",
+        scope="; ".join(
+            filter(None, [scope.serious_violence_scope(config), scope.pandemic_note(config)])
+        ),
     )
 
 
@@ -168,8 +172,14 @@ def weekday_hour_counts(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     return data
 
 
-def weekday_hour_figure(counts: Protected, year: int) -> charts.FigureSpec:
-    """The heat map, drawn from the protected table: a hidden cell is drawn blank."""
+def weekday_hour_figure(
+    counts: Protected, config: AssessmentConfig, untimed: int
+) -> charts.FigureSpec:
+    """The heat map, drawn from the protected table (a hidden cell is drawn blank), from the
+    offences with a time recorded; the scope line says how many have none (``untimed``)."""
+    year = config.assessment_year
+    policy = DisclosurePolicy.from_config(config)
+    left_out = policy.count_text(untimed)
     matrix = counts.frame.set_index("day").astype(float)
     day, hour = matrix.stack().idxmax()
     finding = f"Serious violence in {year} peaks on {day}s at {hour}"
@@ -184,10 +194,13 @@ def weekday_hour_figure(counts: Protected, year: int) -> charts.FigureSpec:
         title=finding,
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
         f"hour of the day (columns). Darker cells mean more offences; blank cells are hidden "
-        f"small counts. The busiest hour is {day} {hour}.",
+        f"small counts. The busiest hour is {day} {hour}. {left_out} offences with no time "
+        "recorded are not shown.",
         data=counts,
         x_title="Hour of the day",
         y_title="Day of the week",
+        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: offences "
+        f"with a time recorded; {left_out} with no time recorded left out",
     )
 
 
@@ -233,10 +246,15 @@ def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
     return frame
 
 
-def young_people_shares(serious: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Under-25s and, separately, under-18s as a share of victims and of suspects whose age
-    is recorded (unrecorded ages are counted but not in the denominator)."""
-    latest = serious[serious["year"] == year]
+def young_people_shares(
+    offences: pd.DataFrame, definition: SeriousViolenceDefinition, year: int
+) -> pd.DataFrame:
+    """Under-25s and under-18s as a share of victims and of suspects whose age is recorded,
+    among offences meeting the definition *apart from age*: among offences chosen because the
+    victim or suspect is under 25, a high share of young victims would be the definition's
+    doing, not a finding."""
+    apart = definitions.serious_violence_mask(offences, replace(definition, age_under=None))
+    latest = offences[apart & (offences["year"] == year)]
     rows = []
     for role in ("victim", "suspect"):
         ages = latest[f"{role}_age"].astype("Float64")
@@ -253,6 +271,31 @@ def young_people_shares(serious: pd.DataFrame, year: int) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def who_is_counted(serious: pd.DataFrame, definition: SeriousViolenceDefinition, year: int):
+    """Offences counted in ``year`` by which person's age brought them in."""
+    latest = serious[serious["year"] == year]
+    limit = definition.age_under
+    if limit is None:
+        return pd.DataFrame({"counted_because": ["No age condition"], "offences": [len(latest)]})
+    victim = (latest["victim_age"] < limit).fillna(False).astype(bool)
+    suspect = (latest["suspect_age"] < limit).fillna(False).astype(bool)
+    rows = [
+        (f"Victim and suspect both under {limit}", int((victim & suspect).sum())),
+        (
+            f"Victim under {limit}; suspect {limit} or over or not recorded",
+            int((victim & ~suspect).sum()),
+        ),
+        (
+            f"Suspect under {limit}; victim {limit} or over or not recorded",
+            int((~victim & suspect).sum()),
+        ),
+    ]
+    frame = pd.DataFrame(rows, columns=["counted_because", "offences"])
+    total = frame["offences"].sum()
+    frame["percent"] = (100 * frame["offences"] / total).round(1) if total else 0.0
+    return frame
 
 
 def public_place_split(
@@ -275,26 +318,50 @@ def public_place_split(
     return frame
 
 
-def who_sentence(shares: Protected) -> str:
-    """One line on young people's share, worded from the protected table ([c] for a share of
-    a hidden count), or a line saying the shares cannot be given."""
-    frame = shares.frame.reset_index(drop=True)
-    row = {(r.role, r.age): i for i, r in enumerate(frame.itertuples())}
-    wanted = [(role, age) for role in ("Victims", "Suspects") for age in ("Under 25", "Under 18")]
-    if any(
-        key not in row or shares.status["percent"].iloc[row[key]] not in ("", "[c]")
-        for key in wanted
-    ):
-        return "Too few offences had a victim's and a suspect's age recorded to give these shares."
-
-    def pct(role: str, age: str) -> str:
-        i = row[(role, age)]
-        value = frame["percent"].iloc[i]
-        return shares.text(i, "percent") if pd.isna(value) else f"{value:.0f}%"
-
+def _role_shares(shares: pd.DataFrame, role: str, minimum_count: int) -> str:
+    """'35% were under 25 and 16% under 18', or why no share is given: no ages recorded, or
+    counts so small a share would disclose them."""
+    rows = shares[shares["role"] == role].set_index("age")
+    known = int(rows["with_age_recorded"].iloc[0])
+    people = rows["people"].astype(int)
+    if known == 0:
+        return "no ages were recorded"
+    if known < minimum_count or people.between(1, minimum_count - 1).any():
+        return "too few ages were recorded to publish shares"
     return (
-        f"Of victims with an age recorded, {pct('Victims', 'Under 25')} were under 25 "
-        f"and {pct('Victims', 'Under 18')} under 18; of suspects, "
-        f"{pct('Suspects', 'Under 25')} were under 25 and "
-        f"{pct('Suspects', 'Under 18')} under 18."
+        f"{rows.loc['Under 25', 'percent']:.0f}% were under 25 and "
+        f"{rows.loc['Under 18', 'percent']:.0f}% under 18"
     )
+
+
+def who_sentence(
+    shares: pd.DataFrame, counted: pd.DataFrame, age_under: int | None, minimum_count: int = 5
+) -> str:
+    """Who the total counts, then young people's share among offences chosen without regard
+    to age (like with like), worded from the tables."""
+    share = counted.set_index("counted_because")
+    because_suspect = next(
+        (r for k, r in share.iterrows() if str(k).startswith("Suspect under")), None
+    )
+    counted_text = ""
+    if (
+        age_under is not None
+        and because_suspect is not None
+        and int(because_suspect["offences"]) not in range(1, minimum_count)
+        and counted["offences"].sum() >= minimum_count
+    ):
+        counted_text = (
+            f"The total counts an offence when the victim or the suspect is under {age_under}: "
+            f"{because_suspect['percent']:.0f}% of those counted are in only because the "
+            f"suspect was under {age_under}. "
+        )
+    return counted_text + (
+        "Among offences meeting the definition apart from age: of victims with an age "
+        f"recorded, {_role_shares(shares, 'Victims', minimum_count)}; of suspects, "
+        f"{_role_shares(shares, 'Suspects', minimum_count)}."
+    )
+
+
+def untimed(serious: pd.DataFrame, year: int) -> int:
+    """Offences in the year with no time recorded (left out of the heat map)."""
+    return int(serious.loc[serious["year"] == year, "hour"].isna().sum())

@@ -68,6 +68,14 @@ class ContractReport:
     def rows_set_aside(self) -> int:
         return len(self.set_aside_reasons)
 
+    def add(self, outcome: ExpectationOutcome, failing_rows: list[int]) -> None:
+        """Record an expectation's outcome; a failed warning sets its failing rows aside."""
+        self.outcomes.append(outcome)
+        if not outcome.success and outcome.severity == "warning":
+            reason = f"{outcome.expectation} ({outcome.column})"
+            for row in failing_rows:
+                self.set_aside_reasons.setdefault(row, []).append(reason)
+
     def set_aside_counts(self) -> dict[str, int]:
         """Rows set aside per failed check (a row failing two checks counts under each)."""
         counts: dict[str, int] = {}
@@ -176,12 +184,7 @@ def validate_input(
     results = batch.validate(suite, expectation_parameters=parameters, result_format=result_format)
     report = ContractReport(input_name, source, len(frame), [])
     for result in results.results:
-        outcome, rows = _outcome(input_name, result)
-        report.outcomes.append(outcome)
-        if not outcome.success and outcome.severity == "warning":
-            reason = f"{outcome.expectation} ({outcome.column})"
-            for row in rows:
-                report.set_aside_reasons.setdefault(row, []).append(reason)
+        report.add(*_outcome(input_name, result))
     return report
 
 

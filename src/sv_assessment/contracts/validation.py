@@ -144,11 +144,7 @@ def _validate_input(
         if not outcome.success and outcome.severity in ("critical", "warning"):
             rows = _failing_rows(frame, expectation, result, outcome, parameters, definition)
             outcome = dataclasses.replace(outcome, example_rows=rows[:MAX_EXAMPLES])
-        report.outcomes.append(outcome)
-        if not outcome.success and outcome.severity == "warning":
-            reason = f"{outcome.expectation} ({outcome.column})"
-            for row in rows:
-                report.set_aside_reasons.setdefault(row, []).append(reason)
+        report.add(outcome, rows)
     return report
 
 

@@ -370,6 +370,15 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+README = "README.txt"
+README_FIRST_LINE = "SYNTHETIC DATA - NOT REAL RECORDS"
+KINDS = {
+    "police_offences": "offences",
+    "population": "population",
+    "ae_attendances": "ae_attendances",
+}
+
+
 def write_demo_inputs(
     out_dir: Path,
     districts: list[District],
@@ -380,19 +389,42 @@ def write_demo_inputs(
 ) -> dict[str, Path]:
     """Write offences.csv, population.csv, ae_attendances.csv and README.txt; return the paths."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "offences": generate_offences(districts, first_year, last_year, offences_per_year, seed),
-        "population": generate_population(districts, first_year, last_year),
-        "ae_attendances": generate_ae_attendances(districts, first_year, last_year, seed),
+    targets = {kind: out_dir / f"{name}.csv" for kind, name in KINDS.items()}
+    return write_inputs(targets, districts, first_year, last_year, offences_per_year, seed)
+
+
+def write_inputs(
+    targets: dict[str, Path],
+    districts: list[District],
+    first_year: int,
+    last_year: int,
+    offences_per_year: int,
+    seed: int,
+) -> dict[str, Path]:
+    """Write the demo table of each input kind in ``targets`` at its path, and README.txt
+    beside them. A file that already exists is never written over (FileExistsError)."""
+    makers = {
+        "police_offences": lambda: generate_offences(
+            districts, first_year, last_year, offences_per_year, seed
+        ),
+        "population": lambda: generate_population(districts, first_year, last_year),
+        "ae_attendances": lambda: generate_ae_attendances(districts, first_year, last_year, seed),
     }
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing:
+        raise FileExistsError(f"the demo never writes over a file: {', '.join(existing)}")
     paths = {}
-    for name, frame in tables.items():
-        paths[name] = out_dir / f"{name}.csv"
-        _csv_frame(frame).to_csv(paths[name], index=False, lineterminator="\n")
-    paths["readme"] = out_dir / "README.txt"
+    for kind, path in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = _csv_frame(makers[kind]()).to_csv(index=False, lineterminator="\n")
+        with open(path, "x", encoding="utf-8", newline="") as handle:  # "x": never over a file
+            handle.write(text)
+        paths[KINDS[kind]] = path
+    paths["readme"] = next(iter(targets.values())).parent / README
+    if paths["readme"].exists():
+        return paths
     paths["readme"].write_text(
-        "SYNTHETIC DATA - NOT REAL RECORDS\n\n"
+        f"{README_FIRST_LINE}\n\n"
         f"These files were made by sv_assessment.demo with seed {seed} for {first_year}-"
         f"{last_year} ({len(districts)} districts, about {offences_per_year:,} offences a year).\n"
         "They describe no real person, offence, attendance or event. Offence codes are Home\n"

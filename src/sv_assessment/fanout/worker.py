@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from sv_assessment.build import BuildError, BuildOptions, build, cache
+from sv_assessment.build import BuildError, BuildOptions, build, cache, lock
 from sv_assessment.build.orchestrate import stage
 from sv_assessment.catalog import WorkFolder
 from sv_assessment.config import ConfigError, load_config
@@ -30,7 +30,9 @@ def run(job: dict) -> dict:
     if job["task"] == "stage":
         config = load_config(options.config_path, options.year)
         work = WorkFolder.for_assessment(config.path.stem, config.assessment_year, options.work_dir)
-        _, _, how = stage(config, work.staged.directory, options.force)
+        name = f"{config.path.stem} {config.assessment_year}"
+        with lock.assessment_lock(work.root, name, options.wait_seconds):  # one stager at a time
+            _, _, how = stage(config, work.staged.directory, options.force)
         return {"staged": str(work.staged.directory), "how": how}
     result = build(options)
     return {

@@ -11,6 +11,8 @@ import pandas as pd
 
 from sv_assessment.ingest import codes, derive
 from sv_assessment.ingest.columns import (
+    DATE_FORMATS,
+    DATETIME_FORMATS,
     FALSE_WORDS,
     TRUE_WORDS,
     canonical_column_names,
@@ -64,17 +66,7 @@ def _parse_dates(
                 text[bad].head(MAX_EXAMPLES).tolist(),
             )
         return parsed.astype("datetime64[ns]")
-    formats = ["%Y-%m-%d", "%d/%m/%Y"]
-    if with_time:
-        formats = [
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%dT%H:%M",
-            "%d/%m/%Y %H:%M:%S",
-            "%d/%m/%Y %H:%M",
-            *formats,
-        ]
+    formats = DATETIME_FORMATS if with_time else DATE_FORMATS
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in formats:
         todo = present & parsed.isna()

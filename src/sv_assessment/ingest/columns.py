@@ -71,6 +71,18 @@ COLUMN_ALIASES: dict[str, str] = {
     "mechanism": "mechanism",
 }
 
+# The date forms ingest reads without a ``date_format`` in the config, tried in this order.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    *DATE_FORMATS,
+)
+
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 

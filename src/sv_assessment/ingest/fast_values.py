@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    *DATE_FORMATS,
-)
+from sv_assessment.ingest.columns import DATE_FORMATS, DATETIME_FORMATS
 
 
 class Fallback(Exception):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sv_assessment.ingest import columns as reader
 from sv_assessment.ingest import derive
 
 SAMPLE_ROWS = 50_000  # enough to see every code of a flag column; profiling stays quick
@@ -39,15 +40,9 @@ DATE_FORMATS = (
     "%d.%m.%Y %H:%M",
     "%d-%m-%Y %H:%M",
 )
-READER_DATE_FORMATS = {"%Y-%m-%d", "%d/%m/%Y"}  # what ingest reads with no date_format
-READER_DATETIME_FORMATS = READER_DATE_FORMATS | {
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-}
-FLAG_WORDS = {"true", "false", "t", "f", "yes", "no", "y", "n", "1", "0"}
+READER_DATE_FORMATS = frozenset(reader.DATE_FORMATS)  # what ingest reads with no date_format
+READER_DATETIME_FORMATS = frozenset(reader.DATETIME_FORMATS)
+FLAG_WORDS = reader.TRUE_WORDS | reader.FALSE_WORDS  # what ingest reads as a flag
 
 
 @dataclass

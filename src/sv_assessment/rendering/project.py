@@ -60,6 +60,8 @@ def report_metadata(config: AssessmentConfig, built: dt.date) -> dict:
         "area": config.area_name,
         "year": str(config.assessment_year),
         "date": built.strftime("%-d %B %Y"),
+        # The period the data cover, so a report built later is never read as about its date.
+        "data-period": f"January {config.first_year} to December {config.assessment_year}",
         "lang": "en-GB",
         "synthetic": config.synthetic_data,
         "minimum-count-less-one": str(config.minimum_count - 1),

@@ -193,7 +193,7 @@ def test_weekday_hour_heatmap_hides_small_cells_in_chart_and_data(config: Assess
     small = (data[hours] >= 1) & (data[hours] < 5)
     assert small.to_numpy().any(), "the fixture must have small cells"
     protected = gate()(data, hours, row_keys=["day"])
-    spec = violence_profile.weekday_hour_figure(protected, 2024)
+    spec = violence_profile.weekday_hour_figure(protected, config, 0)
     z = spec.figure.data[0].z
     for row, column in zip(*small.to_numpy().nonzero(), strict=True):
         assert protected.status[hours[column]].iloc[row] == disclosure.CONFIDENTIAL
@@ -206,7 +206,9 @@ def test_funnel_hides_a_small_district_with_its_rate(config: AssessmentConfig) -
     counts |= {(c, 2023): 50 for c, _, _ in DISTRICTS}
     offences = definitions.with_calendar(make_offences(counts))
     serious = offences[definitions.serious_violence_mask(offences, config.serious_violence)]
-    table = districts.district_table(serious, make_population(config.years), config)
+    population = make_population(config.years)
+    family = changes.change_family(offences, population, config)
+    table = districts.district_table(serious, population, config, family)
     funnel = districts.funnel_data(table, gate(), 2024)
     cells = disclosure.published_cells(funnel, thousands=False).set_index("district")
     assert cells.loc["Alpha", "offences"] == disclosure.CONFIDENTIAL

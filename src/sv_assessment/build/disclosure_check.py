@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,6 +281,22 @@ def check_published(folder: Path, policy: DisclosurePolicy) -> list[Breach]:
                 str(document.relative_to(folder)), json.loads(document.read_text()), policy
             )
     return found
+
+
+def publish_checked_record(staging: Path, record: dict, config) -> None:
+    """Write the run record with its small counts hidden, check the whole staging folder, and
+    add the check's own time to the record."""
+    from sv_assessment.contracts import quality_page
+
+    published = quality_page.hide_small_counts(record, config)
+    path = staging / "run.json"
+    path.write_text(json.dumps(published, indent=2, default=str))
+    started = time.perf_counter()
+    assert_no_breach(staging, DisclosurePolicy.from_config(config))
+    published.setdefault("timings_seconds", {})["disclosure check"] = round(
+        time.perf_counter() - started, 2
+    )
+    path.write_text(json.dumps(published, indent=2, default=str))
 
 
 def assert_no_breach(folder: Path, policy: DisclosurePolicy) -> None:

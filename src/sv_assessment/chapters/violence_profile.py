@@ -1,4 +1,7 @@
-"""Chapter: the violence profile (volume and rate over time, offence mix, when, who, where)."""
+"""Chapter: the violence profile (volume and rate over time, offence mix, when, who, where).
+
+Long because each of its five parts has its table's disclosure protection beside it (which
+totals a reader knows), so the chart, the sentence and the table are worded from one gate."""
 
 from __future__ import annotations
 

@@ -71,6 +71,9 @@ class PoliceUkSettings:
     force: str  # the force as in the file names, e.g. "kent" in 2024-01-kent-street.csv
     force_name: str  # as in the files' "Falls within" column, e.g. "Kent Police"
     focus_crime_types: tuple[str, ...] = POLICE_UK_FOCUS_CRIME_TYPES
+    # The force_name the config gives (None: check rows against the files' own commonest name).
+    falls_within: str | None = None
+    missing_months: str = "warn"  # or "stop": a month of the window with nothing published
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,13 @@ class AssessmentConfig:
         return hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True).encode()).hexdigest()
 
     def summary(self) -> dict[str, Any]:
+        """The settings that shaped the numbers. An open-data build applies no local definition
+        of serious violence, so it records its crime types, not the partner definition."""
+        applied = (
+            {"police_uk": asdict(self.police_uk)}
+            if self.source == "police_uk" and self.police_uk
+            else {"serious_violence": asdict(self.serious_violence)}
+        )
         return {
             "config": str(self.path),
             "area": self.area_name,
@@ -174,12 +184,7 @@ class AssessmentConfig:
             "years": self.years,
             "districts": len(self.districts),
             "minimum_count": self.minimum_count,
-            "disclosure": {
-                "minimum_count": self.minimum_count,
-                "show_zeros": self.show_zeros,
-                "protection": self.protection,
-            },
-            "serious_violence": asdict(self.serious_violence),
+            **applied,
             "synthetic_data": self.synthetic_data,
             "source": self.source,
         }
@@ -280,6 +285,8 @@ def _police_uk_settings(document: ConfigFile) -> PoliceUkSettings:
         force=force,
         force_name=settings.force_name or force,
         focus_crime_types=tuple(settings.focus_crime_types or POLICE_UK_FOCUS_CRIME_TYPES),
+        falls_within=settings.force_name,
+        missing_months=settings.missing_months,
     )
 
 

@@ -181,6 +181,9 @@ class PoliceUkFile(Strict):
     force_name: str | None = None  # as in the files' "Falls within" column
     focus_crime_types: tuple[str, ...] | None = None
     districts: tuple[str, ...] | None = None  # assess only these, each by name or ONS code
+    # A month of the assessment window with no file (or a file with no rows): warn and show it
+    # as missing, or stop the build.
+    missing_months: Literal["warn", "stop"] = "warn"
 
 
 class EditionsFile(Strict):

@@ -4,6 +4,8 @@ with the published tables checked against a count of the files made with the csv
 from __future__ import annotations
 
 import csv
+import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -35,6 +37,8 @@ def independent_count(root: Path) -> tuple[Counter, Counter]:
     for path in sorted(root.glob("*/*-kent-street.csv")):  # oldest month first
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
+                if row["Falls within"] != "Kent Police":
+                    continue  # another force's row: not this assessment's
                 if row["Crime ID"]:
                     latest[row["Crime ID"]] = row
                 else:
@@ -82,6 +86,24 @@ def check(cell: str, expected: int) -> None:
         assert int(cell.replace(",", "")) == expected
 
 
+MISSING_MONTH, EMPTY_MONTH, OTHER_FORCE_ROWS = "2023-11", "2024-02", 6
+
+
+def _other_force_rows(path: Path, n: int) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    asb = [r for r in rows if not r["Crime ID"]][:n]
+    for row in asb:
+        row["Falls within"] = "Metropolitan Police Service"
+        for column in ("Longitude", "Latitude", "LSOA code", "LSOA name"):
+            row[column] = ""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("open_data")
@@ -96,6 +118,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         crimes_per_1000_per_month=3.0,
         neighbours=NEIGHBOURS,
     )
+    # The traits of real downloads the reader must not be fooled by: a month with no file, a
+    # month whose file has only its header, and another force's rows with no location.
+    shutil.rmtree(data / MISSING_MONTH)
+    empty = data / EMPTY_MONTH / f"{EMPTY_MONTH}-kent-street.csv"
+    empty.write_text(empty.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    _other_force_rows(data / "2024-03" / "2024-03-kent-street.csv", OTHER_FORCE_ROWS)
     config = {
         "source": "police_uk",
         "assessment": {
@@ -180,3 +208,50 @@ def test_report_states_scope_and_publishes_no_locations(built: tuple[Path, Path]
     assert int(removed.replace(",", "")) > 0
     outside = published(published_dir / "tables" / "od_dq_outside_area.csv")
     assert {r["district_in_lsoa_name"] for r in outside} == set(NEIGHBOURS)
+
+
+def test_months_with_nothing_published_are_missing_never_zero(built: tuple[Path, Path]) -> None:
+    published_dir, _ = built
+    monthly = published(published_dir / "tables" / "od_monthly.csv")
+    for month in (MISSING_MONTH, EMPTY_MONTH):
+        cells = [r["crimes"] for r in monthly if r["Month"] == month]
+        assert cells and all(c == "nothing published" for c in cells), (month, cells)
+    coverage = {
+        r["Month"]: r["Status"] for r in published(published_dir / "tables" / "od_dq_coverage.csv")
+    }
+    assert coverage[MISSING_MONTH] == "no file"
+    assert coverage[EMPTY_MONTH].startswith("file with no records")
+    assert coverage["2024-12"] == "no file" and coverage["2023-09"] == "published"
+
+
+def test_part_of_a_year_is_never_given_as_an_annual_rate(built: tuple[Path, Path]) -> None:
+    published_dir, _ = built
+    rates = published(published_dir / "tables" / "od_district_rates.csv")
+    assert "Rate per 1,000" not in rates[0]  # 2024 has 3 published months
+    assert not (published_dir / "tables" / "od_district_funnel.csv").exists()
+    html = (published_dir / "assessment.html").read_text(encoding="utf-8")
+    words = " ".join(html.split())
+    assert "January, March and April 2024 (3 months)" in words
+    assert "Crimes in scope by district, 2024:" not in words
+
+
+def test_other_forces_rows_are_removed_and_counted(built: tuple[Path, Path]) -> None:
+    published_dir, _ = built
+    steps = {
+        r["step"]: r["records"] for r in published(published_dir / "tables" / "od_dq_reader.csv")
+    }
+    removed = "Records of another force (Falls within not the force assessed) removed"
+    assert steps[removed] == str(OTHER_FORCE_ROWS)
+
+
+def test_record_of_the_build_holds_no_partner_definition_or_local_path(
+    built: tuple[Path, Path],
+) -> None:
+    published_dir, data = built
+    record = json.loads((published_dir / "run.json").read_text(encoding="utf-8"))
+    assert "serious_violence" not in record["assessment"]
+    assert record["assessment"]["police_uk"]["force_name"] == "Kent Police"
+    sources = published(published_dir / "tables" / "od_methods_sources.csv")
+    files = next(r for r in sources if r.get("Setting", r.get("setting")) == "Files")
+    value = files.get("Value", files.get("value"))
+    assert str(data.parent) not in value and value.startswith("kent:")

@@ -227,13 +227,44 @@ def extract_mapping(config: AssessmentConfig, spec) -> ExtractMapping:
     )
 
 
+def _check_coverage(config: AssessmentConfig, spec, summary: dict) -> None:
+    """Months of the assessment window with nothing published: recorded (and warned of) or,
+    with ``police_uk.missing_months: stop``, a stop naming them."""
+    window = [
+        str(p)
+        for p in pd.period_range(
+            f"{config.first_year}-01", f"{config.assessment_year}-12", freq="M"
+        )
+    ]
+    missing = [m for m in window if m not in set(summary.get("months", []))]
+    summary["months_missing_in_window"] = missing
+    if not missing:
+        return
+    listed = ", ".join(missing[:12]) + (
+        f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+    )
+    message = (
+        f"{len(missing)} {'month' if len(missing) == 1 else 'months'} of the assessment window "
+        f"have no published records: {listed}"
+    )
+    if config.police_uk and config.police_uk.missing_months == "stop":
+        raise InputError(spec.path, message + " (police_uk.missing_months: stop)")
+    log.warning("%s: %s; they are shown as missing, never as zero", spec.path.name, message)
+
+
 def _read_input(config: AssessmentConfig, spec) -> tuple[pd.DataFrame, dict]:
     """The input as its canonical frame, and what its reader reports (if anything)."""
     if spec.kind == "police_uk_street":
         from sv_assessment.ingest import police_uk
 
-        force = config.police_uk.force if config.police_uk else None
-        read = police_uk.read_street_files(spec.path, config.districts, force)
+        settings = config.police_uk
+        read = police_uk.read_street_files(
+            spec.path,
+            config.districts,
+            settings.force if settings else None,
+            settings.falls_within if settings else None,
+        )
+        _check_coverage(config, spec, read.summary)
         return read.frame, {"reader": read.summary}
     mapping = extract_mapping(config, spec)
     if spec.sheet is None and mapping.is_plain:

@@ -37,19 +37,30 @@ def wrap_text(text: str, size: int, width: int = PHONE_WIDTH - 20) -> list[str]:
     return lines or [""]
 
 
+def wrap_legend(fig: go.Figure, width: int = PHONE_WIDTH - 64 - 16) -> None:
+    """Break a legend entry too long for the narrowest plot into lines (Plotly never does)."""
+    for trace in fig.data:
+        if trace.name and "<br>" not in trace.name:
+            lines = wrap_text(trace.name, TEXT_SIZE, width - 46)
+            if len(lines) > 1:
+                trace.name = "<br>".join(lines)
+
+
 def legend_rows(fig: go.Figure, width: int = PHONE_WIDTH - 64 - 16) -> int:
-    """Rows a horizontal legend (over the plot's width) takes at the narrowest width (0 when
-    there is no legend)."""
+    """Lines a horizontal legend (over the plot's width) takes at the narrowest width (0 when
+    there is no legend); an entry of several lines counts each."""
     names = [t.name for t in fig.data if t.showlegend is not False and t.name]
     if fig.layout.showlegend is False or len(names) < 2 and fig.layout.showlegend is not True:
         return 0
-    rows, used = 1, 0.0
+    rows, used, tallest = 0, 0.0, 1
     for name in names:
-        item = 46 + len(name) * TEXT_SIZE * CHAR_EM
+        lines = name.split("<br>")
+        item = 46 + max(len(line) for line in lines) * TEXT_SIZE * CHAR_EM
         if used and used + item > width:
-            rows, used = rows + 1, 0.0
+            rows, used, tallest = rows + tallest, 0.0, 1
         used += item
-    return rows
+        tallest = max(tallest, len(lines))
+    return rows + tallest
 
 
 def margin_text(

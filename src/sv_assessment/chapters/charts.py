@@ -43,6 +43,7 @@ def house_style(
     y axes at 0 (counts and bars); rates compared around an average (funnel plots) do not."""
     title_lines = chart_layout.wrap_text(title, TITLE_SIZE) if title else []
     source_lines = chart_layout.wrap_text(f"Source: {source}", SOURCE_SIZE)
+    chart_layout.wrap_legend(fig)
     legend = chart_layout.legend_rows(fig)
     panel_titles = any(
         a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.999

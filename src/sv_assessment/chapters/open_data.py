@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import comparison, measures
+from sv_assessment.analysis import comparison, disclosure, measures
+from sv_assessment.chapters import charts, districts
+from sv_assessment.chapters.open_data_periods import (
+    full_year,
+    period_label,
+    published_months,
+    window_months,
+)
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -81,19 +88,66 @@ def crime_type_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFr
     return counts.reset_index(drop=True)
 
 
-def monthly_by_type(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+def monthly_by_type(
+    frame: pd.DataFrame, config: AssessmentConfig, months: list[str] | None = None
+) -> pd.DataFrame:
+    """Crimes of each focus type in every month of the window. A month with nothing published
+    (no file, or a file with no records) is missing, never zero: ``crimes`` is empty there and
+    ``coverage`` says so."""
+    months = published_months(frame) if months is None else months
     chosen = focus(frame, config)
-    periods = pd.period_range(frame["period"].min(), frame["period"].max(), freq="M")
+    periods = pd.PeriodIndex(window_months(config), freq="M")
     grid = pd.MultiIndex.from_product(
         [periods, list(config.police_uk.focus_crime_types)], names=["period", "crime_type"]
     )
     counts = chosen.groupby(["period", "crime_type"]).size().reindex(grid, fill_value=0)
-    # A month with no record of any kind has no file in the download: it is left out (the
-    # data-quality chapter lists the months read), never drawn as a month of zero crimes.
-    counts = counts[counts.index.get_level_values("period").isin(set(frame["period"]))]
     out = counts.rename("crimes").reset_index()
     out["month"] = out["period"].astype(str)
-    return out[["month", "crime_type", "crimes"]]
+    published = out["month"].isin(set(months))
+    out["crimes"] = out["crimes"].astype("Float64").where(published)
+    out["coverage"] = published.map({True: "published", False: "nothing published"})
+    return out[["month", "crime_type", "crimes", "coverage"]]
+
+
+def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+    """Each month's crimes by type; months with nothing published are gaps in the lines and
+    say 'nothing published' in the chart's data, never zero."""
+    published = monthly[monthly["coverage"] == "published"]
+    totals = published.groupby("month")["crimes"].sum()
+    peak = totals.idxmax() if len(totals) else "none"
+    by_type = published.groupby("crime_type")["crimes"].sum()
+    share = 100 * by_type.max() / max(by_type.sum(), 1)
+    missing = sorted(set(monthly.loc[monthly["coverage"] != "published", "month"]))
+    fig = charts.line_chart(
+        monthly.astype({"crimes": float}), "month", "crimes", series="crime_type"
+    )
+    # The chart's data as the gate left it: [c] where a count was hidden, [x] (not available)
+    # for a month with nothing published, never zero.
+    unpublished = (monthly["coverage"] != "published").to_numpy()
+    data = monthly.drop(columns="coverage").reset_index(drop=True)
+    status = pd.DataFrame("", index=data.index, columns=data.columns, dtype=object)
+    status.loc[unpublished, "crimes"] = disclosure.NOT_AVAILABLE
+    status.loc[~unpublished & data["crimes"].isna().to_numpy(), "crimes"] = disclosure.CONFIDENTIAL
+    protected = disclosure.Protected(data, status, ("crimes",))
+    return charts.FigureSpec(
+        fig,
+        title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
+        f"busiest month was {peak}",
+        alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
+        f"{monthly.month.iloc[-1]}. The highest month overall was {peak}. "
+        + (
+            f"Nothing was published for {len(missing)} months ({', '.join(missing)}): they are "
+            "gaps, not zeros."
+            if missing
+            else "Every month was published."
+        ),
+        data=protected,
+        x_title="Month",
+        y_title="Crimes",
+        scope=f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk,"
+        f" any age, any place; "
+        + (f"no data for {len(missing)} of the months (gaps)" if missing else "every month"),
+    )
 
 
 def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -111,8 +165,9 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
         row = {
             "crime_type": crime_type,
             "months_compared": len(common),
-            f"crimes_{before}": c_before,
-            f"crimes_{now}": c_now,
+            # No month in common: nothing was compared, so no count is shown (not 0 and 0).
+            f"crimes_{before}": c_before if common else None,
+            f"crimes_{now}": c_now if common else None,
         }
         if common:
             rr = measures.rate_ratio(c_now, residents, c_before, residents)
@@ -126,7 +181,8 @@ def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfi
         else:
             row.update(assessment="no months in common to compare")
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.astype({f"crimes_{before}": "Int64", f"crimes_{now}": "Int64"})
 
 
 # Districts -------------------------------------------------------------------------------------
@@ -149,6 +205,26 @@ def district_table(
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
     return comparison.rank_against_area(table, "crimes", "population", area_rate)
+
+
+def funnel_figure(
+    table: pd.DataFrame, config: AssessmentConfig, area_rate: float | None, protect
+) -> charts.FigureSpec:
+    """The funnel plot, its points from the district table through the gate (``protect``)."""
+    protected = districts.funnel_data(
+        table, protect, config.assessment_year, "crimes", "records", {"crime_type": "In scope"}
+    )
+    return districts.funnel_figure(
+        protected,
+        table,
+        config,
+        "crimes",
+        "the crimes in scope",
+        "Crimes",
+        area_rate,
+        f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, any "
+        f"age, any place, {config.assessment_year} (every month published)",
+    )
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
@@ -185,8 +261,8 @@ def concentration_sentence(counts: pd.DataFrame, config: AssessmentConfig) -> st
         f"In {config.assessment_year}, the 10% of neighbourhoods (LSOAs) with the most crimes "
         f"in scope had **{100 * share:.0f}%** of them ({len(counts):,} LSOAs had at least "
         "one). "
-        "LSOAs with no recorded crime in scope are not counted, so the true concentration is "
-        "a little higher."
+        "LSOAs with no recorded crime in scope are not in the files, so these shares are of the "
+        "LSOAs with at least one; how many LSOAs had none cannot be told from these files."
     )
 
 
@@ -200,3 +276,60 @@ def outcome_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
     table.index.name = "last_outcome_category"
     table.columns.name = None
     return table.reset_index()
+
+
+# Summary ---------------------------------------------------------------------------------------
+def _shown(count: int, config: AssessmentConfig) -> str:
+    """A count as a sentence may show it: suppressed as [c] when it is small."""
+    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
+
+
+def key_findings(
+    frame: pd.DataFrame,
+    pop: pd.DataFrame,
+    config: AssessmentConfig,
+    months: list[str] | None = None,
+) -> list[str]:
+    """The year's crimes in scope, the change on the year before over the months published in
+    both, and the district with the highest rate; every figure names its period, and rates
+    are given only for a whole year (a part-year 'rate' would read as an annual one)."""
+    now = config.assessment_year
+    months = published_months(frame) if months is None else months
+    label = period_label(months, now)
+    whole = full_year(months, now)
+    in_scope = focus(frame[frame["year"] == now], config)
+    residents = int(pop["population"].sum())
+    rate = f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents" if whole else ""
+    findings = [
+        f"In {label} there were **{_shown(len(in_scope), config)} crimes in scope** in "
+        f"{config.area_name}: "
+        + ", ".join(
+            f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} {t.lower()}"
+            for t in config.police_uk.focus_crime_types
+        )
+        + f"{rate}."
+    ]
+    if not whole:
+        findings.append(
+            f"Only {label} of {now} is in the published files, so no rate per 1,000 "
+            f"residents is given: a rate for part of a year is not an annual rate."
+        )
+    for row in year_on_year(frame, pop, config).to_dict("records"):
+        if not row["months_compared"]:
+            continue
+        small = any(_shown(int(row[f"crimes_{y}"]), config) == "[c]" for y in (now, now - 1))
+        if not small:
+            findings.append(
+                f"{row['crime_type']}: {row[f'crimes_{now}']:,} in {now} against "
+                f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
+                f"months published in both ({row['percent_change']:+.1f}%; rate ratio "
+                f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
+                f"{row['ratio_upper']:.2f}): {row['assessment']}."
+            )
+    if whole:
+        top = district_table(frame, pop, config).iloc[0]
+        findings.append(
+            f"{top.district} had the highest rate of crimes in scope in {now}: "
+            f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
+        )
+    return findings

@@ -3,6 +3,8 @@ files were read (quality), and the methods and limitations text of the open-data
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pandas as pd
 
 from sv_assessment.chapters import labels
@@ -63,6 +65,10 @@ def reader_table(info: dict) -> pd.DataFrame:
             reader.get("republished_copies_removed"),
         ),
         (
+            "Records of another force (Falls within not the force assessed) removed",
+            reader.get("other_force_removed", 0),
+        ),
+        (
             "Records in LSOAs outside the assessment area removed",
             reader.get("outside_area_removed"),
         ),
@@ -110,9 +116,13 @@ def source_table(config: AssessmentConfig, inputs: dict) -> pd.DataFrame:
             f"data.police.uk street-level crime, {config.police_uk.force_name} "
             "(Open Government Licence v3.0)",
         ),
-        ("Files", f"{info.get('source', '')}: {reader.get('files', 0)} monthly files"),
+        (
+            "Files",
+            # The folder's name only: where it sits on the analyst's machine is not published.
+            f"{PurePath(str(info.get('source', ''))).name}: {reader.get('files', 0)} monthly files",
+        ),
         ("Months", f"{months[0]} to {months[-1]}" if months else "none"),
-        ("SHA-256 of the files", info.get("sha256", "")),
+        ("Fingerprint (SHA-256) of the files", "in run.json"),
         ("Crime types in scope", ", ".join(config.police_uk.focus_crime_types)),
         (
             "Population",
@@ -173,3 +183,17 @@ LIMITATIONS = """\
 - **Published data lag and revision.** Forces publish about two months in arrears and can revise
   earlier months; data.police.uk keeps about the latest three years.
 """
+
+
+def hotspot_ties_note(counts: pd.DataFrame, top: int = 20) -> str:
+    """What a top-``top`` list leaves out at its last place: the LSOAs tied with it."""
+    if len(counts) <= top:
+        return ""
+    last = int(counts["crimes"].iloc[top - 1])
+    tied = int((counts["crimes"].iloc[top:] == last).sum())
+    if not tied:
+        return ""
+    return (
+        f"{tied} more LSOAs also had {last} crimes, the same as the last listed; the list "
+        f"shows the tied LSOAs in order of LSOA code, so its last places are not a ranking."
+    )

@@ -185,7 +185,12 @@ class Chapter:
             frame, count_columns, self.disclosure, register=self._decisions, **options
         )
 
-    publishable = protect  # the name notebooks used before the gate was exact
+    def publishable(
+        self, frame: pd.DataFrame, count_columns: list[str], rate_columns=None, **options
+    ) -> pd.DataFrame:
+        """``protect``'s table as a frame (hidden cells NA), for code that reshapes it before
+        drawing; a chart drawn from it must hand the gate's symbols on (``Protected``)."""
+        return self.protect(frame, count_columns, rate_columns, **options).frame
 
     def table(
         self,

@@ -125,6 +125,7 @@ def ingest_archive(
     tmp.mkdir(parents=True)
     try:
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("CREATE TEMP TABLE areas (area_key VARCHAR, code VARCHAR)")
@@ -132,24 +133,36 @@ def ingest_archive(
         columns = ", ".join(f"'{c}': 'VARCHAR'" for c in POLICE_UK_STREET_HEADER)
         prefix = archive.as_posix().rstrip("/") + "/"
         kept = ", ".join(f'trim("{source}") AS {name}' for source, name in KEPT_COLUMNS.items())
-        # Line numbers: WITH ORDINALITY numbers the rows in file order, each file's a run.
+        # One pass over the CSV files into a scratch Parquet file; the rest reads that. Line
+        # numbers: WITH ORDINALITY numbers the rows in file order, each file's rows a run, so
+        # a row's line is its number less its file's first, plus 2 (the header is line 1).
+        raw = (tmp / "raw.parquet").as_posix()
+        con.execute(
+            f"""COPY (
+                SELECT {kept}, filename, ordinality AS o,
+                       lower(trim(regexp_replace(trim("LSOA name"), '{LSOA_SUFFIX}', '')))
+                           AS area_key
+                FROM read_csv({_sql_list([f.path for f in files])}, header = true,
+                              columns = {{{columns}}}, filename = true, quote = '"',
+                              escape = '"', strict_mode = true) WITH ORDINALITY
+            ) TO '{raw}' (FORMAT parquet, COMPRESSION snappy)"""
+        )
         con.execute(
             f"""CREATE TEMP VIEW street AS
-            SELECT {kept},
-                   replace(filename, '{prefix}', '') AS source_file,
-                   ordinality - min(ordinality) OVER (PARTITION BY filename) + 2 AS source_line,
-                   regexp_extract(filename, '(\\d{{4}}-\\d{{2}})-[a-z0-9-]+-street\\.csv$', 1)
+            SELECT r.* EXCLUDE (filename, o),
+                   replace(r.filename, '{prefix}', '') AS source_file,
+                   r.o - f.first + 2 AS source_line,
+                   regexp_extract(r.filename, '(\\d{{4}}-\\d{{2}})-[a-z0-9-]+-street\\.csv$', 1)
                        AS file_month
-            FROM read_csv({_sql_list([f.path for f in files])}, header = true,
-                          columns = {{{columns}}}, filename = true, quote = '"',
-                          escape = '"', strict_mode = true) WITH ORDINALITY"""
+            FROM read_parquet('{raw}') r
+            JOIN (SELECT filename, min(o) AS first FROM read_parquet('{raw}') GROUP BY 1) f
+              USING (filename)"""
         )
         _refuse_bad_months(con, archive)
         con.execute(
             f"""COPY (
-                SELECT s.*, coalesce(a.code, '{NO_AREA}') AS {PARTITION}
-                FROM street s LEFT JOIN areas a
-                  ON lower(trim(regexp_replace(s.lsoa_name, '{LSOA_SUFFIX}', ''))) = a.area_key
+                SELECT s.* EXCLUDE (area_key), coalesce(a.code, '{NO_AREA}') AS {PARTITION}
+                FROM street s LEFT JOIN areas a ON s.area_key = a.area_key
             ) TO '{(tmp / "crimes").as_posix()}'
             (FORMAT parquet, PARTITION_BY ({PARTITION}), COMPRESSION zstd)"""
         )
@@ -161,6 +174,7 @@ def ingest_archive(
                 GROUP BY ALL"""
         ).fetchall()
         con.close()
+        (tmp / "raw.parquet").unlink()
         summary = coverage(files)
         summary["files"] = len(files)
         summary["areas"] = _rows_by_area(per_area)

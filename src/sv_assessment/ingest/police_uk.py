@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from sv_assessment.config import District
+from sv_assessment.ingest import police_uk_checks as checks
 from sv_assessment.ingest.errors import MAX_EXAMPLES, InputError
 from sv_assessment.schema import POLICE_UK_STREET_FIELDS, POLICE_UK_STREET_HEADER
 
@@ -162,17 +163,27 @@ def _examples(values: pd.Series) -> dict[str, int]:
 
 
 def read_street_files(
-    source: Path, districts: tuple[District, ...] | list[District], force: str | None = None
+    source: Path,
+    districts: tuple[District, ...] | list[District],
+    force: str | None = None,
+    force_name: str | None = None,
 ) -> StreetRead:
     """Read every monthly street file of ``force`` under ``source`` (a folder or a zip), or one
     local authority's rows of a national archive (``ingest.national``: a folder
     ``area_code=<code>`` of Parquet, read from the CSV files once for every area)."""
-    if source.name.startswith(AREA_PARTITION):
+    national = source.name.startswith(AREA_PARTITION)
+    if national:
         raw = _read_area_partition(source)
         files = [_StreetFile(n, n[:7], _force_of(n)) for n in sorted(set(raw["source_file"]))]
+        empty_months: list[str] = []
     else:
         files = list_street_files(source, force)
-        raw = pd.concat([_read_one(source, f) for f in files], ignore_index=True)
+        checks.refuse_repeated_months(source, files)
+        frames = [_read_one(source, f) for f in files]
+        # A file with its header and no rows is a month with nothing published, not a month
+        # with no crime: it is reported as such, never counted as a zero.
+        empty_months = [f.month for f, frame in zip(files, frames, strict=True) if frame.empty]
+        raw = pd.concat(frames, ignore_index=True)
     text = raw[list(KEPT_COLUMNS.values())].apply(lambda c: c.str.strip())
     text = text.where(text != "")
     rows_read = len(raw)
@@ -188,6 +199,13 @@ def read_street_files(
             raw.loc[bad, "source_line"].head(MAX_EXAMPLES + 1).tolist(),
             raw.loc[bad, "month"].head(MAX_EXAMPLES).tolist(),
         )
+    checks.check_month_column(source, raw, text["month"], text["crime_id"])
+    # A local authority's rows of a national archive may fall within several forces.
+    other, force_checked = (
+        (pd.Series(False, index=raw.index), "")
+        if national
+        else checks.other_force(source, text["falls_within"], force_name)
+    )
 
     # Re-published crimes: keep the copy in the latest month's file (files are read oldest first).
     has_id = text["crime_id"].notna()
@@ -199,9 +217,9 @@ def read_street_files(
     prefix = text["lsoa_name"].str.replace(LSOA_SUFFIX, "", regex=True).str.strip()
     matched = prefix.str.lower().map({k: d.code for k, d in lookup.items()})
     # No LSOA name: no location was published, so the district is not known (kept, counted).
-    outside = text["lsoa_name"].notna() & matched.isna() & ~earlier_copy
+    outside = text["lsoa_name"].notna() & matched.isna() & ~earlier_copy & ~other
 
-    keep = ~earlier_copy & ~outside
+    keep = ~earlier_copy & ~outside & ~other
     names = {d.code: d.name for d in districts}
     frame = pd.DataFrame(
         {
@@ -227,10 +245,16 @@ def read_street_files(
     kept_asb = frame["crime_type"].eq(ASB)
     summary = {
         "files": len(files),
-        "months": sorted({f.month for f in files}),
+        "months": sorted({f.month for f in files} - set(empty_months)),
+        "months_without_records": sorted(empty_months),
         "forces": sorted({f.force for f in files}),
         "rows_read": rows_read,
         "republished_copies_removed": republished,
+        "force_checked": force_checked,
+        "other_force_removed": int((other & ~earlier_copy).sum()),
+        "other_forces": _examples(
+            text.loc[other & ~earlier_copy, "falls_within"].fillna("(blank)")
+        ),
         "outside_area_removed": int(outside.sum()),
         "outside_area_districts": _examples(prefix[outside]),
         "rows_kept": len(frame),

@@ -1,0 +1,132 @@
+"""Open-data chapters state the period of every figure (issue 15): missing months are missing,
+rates are annual only for a full year, no comparison without months in common."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from sv_assessment.chapters import open_data, open_data_periods, open_data_scope
+from sv_assessment.config import parse_config
+
+DISTRICTS = [("E07000105", "Ashford", 132700), ("E07000114", "Thanet", 140600)]
+FOCUS = ("Violence and sexual offences", "Possession of weapons", "Robbery")
+
+
+def _config(tmp: Path, years_covered: int = 2):
+    raw = {
+        "source": "police_uk",
+        "assessment": {
+            "area_name": "Test",
+            "assessment_year": 2024,
+            "years_covered": years_covered,
+        },
+        "police_uk": {"force": "kent", "force_name": "Kent Police"},
+        "inputs": {"crimes": {"path": str(tmp / "kent"), "kind": "police_uk_street"}},
+        "districts": [{"code": c, "name": n, "population": p} for c, n, p in DISTRICTS],
+    }
+    return parse_config(raw, tmp / "c.yml")
+
+
+def _crimes(months: dict[str, int]) -> pd.DataFrame:
+    rows = []
+    for month, n in months.items():
+        for i in range(n):
+            code, name = DISTRICTS[i % 2][:2]
+            rows.append(
+                {
+                    "month": pd.Timestamp(month + "-01"),
+                    "crime_type": FOCUS[i % 3],
+                    "district_code": code,
+                    "district_name": name,
+                    "lsoa_code": f"L{i % 30:03d}",
+                    "lsoa_name": f"{name} {i % 30:03d}A",
+                    "last_outcome_category": "Under investigation",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["month"].dt.year
+    frame["period"] = frame["month"].dt.to_period("M")
+    return frame
+
+
+def test_a_month_with_no_file_is_missing_not_zero(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    crimes = _crimes({"2024-01": 30, "2024-03": 30})
+    monthly = open_data.monthly_by_type(crimes, config, ["2024-01", "2024-03"])
+    feb = monthly[monthly["month"] == "2024-02"]
+    assert len(feb) == 3
+    assert feb["crimes"].isna().all()
+    assert (feb["coverage"] != "published").all()
+
+
+def test_period_label_names_the_months() -> None:
+    assert open_data_periods.period_label(["2024-01", "2024-02", "2024-03"], 2024) == (
+        "January to March 2024 (3 months)"
+    )
+    assert open_data_periods.period_label([f"2024-{m:02d}" for m in range(1, 13)], 2024) == "2024"
+    assert open_data_periods.period_label(["2024-01", "2024-03"], 2024) == (
+        "January and March 2024 (2 months)"
+    )
+
+
+def test_rates_are_not_published_for_part_of_a_year(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    crimes = _crimes({"2024-01": 40})
+    pop = pd.DataFrame(
+        {
+            "district_code": [c for c, _, _ in DISTRICTS],
+            "district": [n for _, n, _ in DISTRICTS],
+            "population": [p for *_, p in DISTRICTS],
+        }
+    )
+    table = open_data.district_table(crimes, pop, config)
+    shown = open_data_periods.district_view(table, ["2024-01"], 2024)
+    assert "rate" not in shown.columns and "crimes" in shown.columns
+    findings = " ".join(open_data.key_findings(crimes, pop, config, ["2024-01"]))
+    assert not re.search(r"\d per 1,000", findings)  # no part-year rate given as annual
+    assert "January 2024 (1 month)" in findings
+
+
+def test_year_on_year_with_no_month_in_common_shows_no_counts(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    crimes = _crimes({"2023-01": 20, "2024-02": 20})
+    pop = pd.DataFrame({"district_code": ["x"], "district": ["x"], "population": [1000]})
+    table = open_data.year_on_year(crimes, pop, config)
+    assert (table["months_compared"] == 0).all()
+    assert table["crimes_2023"].isna().all() and table["crimes_2024"].isna().all()
+
+
+def test_concentration_claims_no_size_it_cannot_support(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    counts = open_data.lsoa_counts(_crimes({"2024-01": 60}), config)
+    sentence = open_data.concentration_sentence(counts, config)
+    assert "a little higher" not in sentence
+
+
+def test_ties_at_the_last_place_of_the_hotspot_list_are_stated(tmp_path: Path) -> None:
+    counts = pd.DataFrame(
+        {
+            "lsoa_code": [f"L{i:02d}" for i in range(25)],
+            "lsoa_name": [f"A {i:03d}A" for i in range(25)],
+            "district_name": "A",
+            "crimes": [50 - i for i in range(18)] + [5] * 7,
+        }
+    )
+    note = open_data_scope.hotspot_ties_note(counts, top=20)
+    assert "5 more LSOAs" in note and "5 crimes" in note
+    assert open_data_scope.hotspot_ties_note(counts.head(20), top=20) == ""
+
+
+def test_period_missing_months_are_named(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    coverage = open_data_periods.coverage_table(config, ["2023-01", "2023-02"], ["2023-03"])
+    assert len(coverage) == 24
+    status = coverage.set_index("month")["status"]
+    assert status["2023-01"] == "published"
+    assert status["2023-03"].startswith("file with no records")
+    assert status["2024-12"] == "no file"
+    assert not math.isnan(len(coverage))

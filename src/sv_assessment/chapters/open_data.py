@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import comparison, disclosure, measures
-from sv_assessment.chapters import charts, districts
+from sv_assessment.chapters import charts
 from sv_assessment.chapters.open_data_periods import (
     full_year,
     period_label,
@@ -121,13 +121,14 @@ def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     fig = charts.line_chart(
         monthly.astype({"crimes": float}), "month", "crimes", series="crime_type"
     )
-    # The chart's data as the gate left it: [c] where a count was hidden, [x] (not available)
-    # for a month with nothing published, never zero.
+    # As the gate left it: [c] for a hidden count, [x] for a month with nothing published.
     unpublished = (monthly["coverage"] != "published").to_numpy()
     data = monthly.drop(columns="coverage").reset_index(drop=True)
     status = pd.DataFrame("", index=data.index, columns=data.columns, dtype=object)
-    status.loc[unpublished, "crimes"] = disclosure.NOT_AVAILABLE
-    status.loc[~unpublished & data["crimes"].isna().to_numpy(), "crimes"] = disclosure.CONFIDENTIAL
+    status["crimes"] = [
+        disclosure.NOT_AVAILABLE if gap else disclosure.CONFIDENTIAL if pd.isna(v) else ""
+        for gap, v in zip(unpublished, data["crimes"], strict=True)
+    ]
     protected = disclosure.Protected(data, status, ("crimes",))
     return charts.FigureSpec(
         fig,
@@ -205,26 +206,6 @@ def district_table(
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
     return comparison.rank_against_area(table, "crimes", "population", area_rate)
-
-
-def funnel_figure(
-    table: pd.DataFrame, config: AssessmentConfig, area_rate: float | None, protect
-) -> charts.FigureSpec:
-    """The funnel plot, its points from the district table through the gate (``protect``)."""
-    protected = districts.funnel_data(
-        table, protect, config.assessment_year, "crimes", "records", {"crime_type": "In scope"}
-    )
-    return districts.funnel_figure(
-        protected,
-        table,
-        config,
-        "crimes",
-        "the crimes in scope",
-        "Crimes",
-        area_rate,
-        f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, any "
-        f"age, any place, {config.assessment_year} (every month published)",
-    )
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

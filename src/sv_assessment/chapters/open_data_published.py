@@ -154,7 +154,15 @@ def funnel(
         table, protect, config.assessment_year, "crimes", "records", {"crime_type": IN_SCOPE}
     )
     return districts.funnel_figure(
-        protected, table, config, "crimes", "the crimes in scope", "Crimes", area_rate
+        protected,
+        table,
+        config,
+        "crimes",
+        "the crimes in scope",
+        "Crimes",
+        area_rate,
+        f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, any "
+        f"age, any place, {config.assessment_year} (every month published)",
     )
 
 

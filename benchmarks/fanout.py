@@ -107,7 +107,7 @@ def bare_duckdb_child(pattern: str, out: str) -> dict:
 
     start = time.perf_counter()
     duckdb.sql(f"COPY (SELECT * FROM read_csv('{pattern}')) TO '{out}' (FORMAT parquet)")
-    rows = duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    rows = duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0]
     return {"seconds": time.perf_counter() - start, "rows": rows}
 
 

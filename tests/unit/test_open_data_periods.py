@@ -130,3 +130,13 @@ def test_period_missing_months_are_named(tmp_path: Path) -> None:
     assert status["2023-03"].startswith("file with no records")
     assert status["2024-12"] == "no file"
     assert not math.isnan(len(coverage))
+
+
+def test_year_on_year_uses_the_months_of_the_files_not_of_the_rows(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    # 2023-01 had no file; a few of its crimes came back in a later file with their own month.
+    crimes = _crimes({"2023-01": 3, "2023-02": 20, "2024-01": 20, "2024-02": 20})
+    pop = pd.DataFrame({"district_code": ["x"], "district": ["x"], "population": [1000]})
+    table = open_data.year_on_year(crimes, pop, config, ["2023-02", "2024-01", "2024-02"])
+    assert (table["months_compared"] == 1).all()  # February only
+    assert "adjusted_p_value" not in table.columns and "p_value" not in table.columns

@@ -199,3 +199,11 @@ def test_empty_table_says_none(
     )
     assert shown[0]["text/markdown"] == "**Rows set aside:** none."
     assert (tmp_path / "tables" / "empty.csv").read_text().strip() == "Input,Reason,Rows"
+
+
+def test_health_headline_shows_small_counts_as_suppressed(config: AssessmentConfig) -> None:
+    offences = definitions.with_calendar(make_offences(COUNTS))
+    table = health.yearly_comparison(_ae(40), offences, config)
+    table.loc[table.index[-1], "police_knife_enabled_victim_under_25"] = 3
+    text = health.headline(table, config)
+    assert "[c] of them knife-enabled" in text

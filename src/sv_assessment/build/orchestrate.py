@@ -167,8 +167,11 @@ def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True)
 
 
-def published_dir(outputs_dir: Path, config: AssessmentConfig) -> Path:
-    """``outputs/<assessment>/<year>/``: each configuration publishes in its own folder."""
+def published_dir(outputs_dir: Path, config: AssessmentConfig, edition: str | None = None) -> Path:
+    """``outputs/<assessment>/<year>/``: each configuration publishes in its own folder (an
+    edition's outputs folder is already its own: ``outputs/editions/<config>/<place>/``)."""
+    if edition:
+        return outputs_dir / str(config.assessment_year)
     return outputs_dir / config.path.stem / str(config.assessment_year)
 
 
@@ -176,7 +179,7 @@ def build(options: BuildOptions) -> BuildResult:
     """Check the folders, take the assessment's lock (one build of it at a time), build."""
     config: AssessmentConfig = load_config(options.config_path, options.year)
     log.info("config %s", json.dumps(config.summary()))
-    final_dir = published_dir(options.outputs_dir, config)
+    final_dir = published_dir(options.outputs_dir, config, options.edition)
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year, options.work_dir)
     guards.check_writable(final_dir.parent, "outputs", "--outputs")
     guards.check_writable(work.root, "work", "--work")

@@ -213,7 +213,7 @@ def headline(yearly: Protected, config: AssessmentConfig) -> str:
         return yearly.text(last, column)
 
     share = shown("sharp_object_under_25_percent")
-    share = share if share.startswith("[") else f"{float(share):.1f}%"
+    share = "a share not shown (small numbers)" if share.startswith("[") else f"{float(share):.1f}%"
     return (
         f"In {config.assessment_year}, emergency departments recorded "
         f"{shown('ae_assault_attendances')} assault-related attendances by residents of "

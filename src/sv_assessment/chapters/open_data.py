@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import comparison, disclosure, measures
-from sv_assessment.chapters import charts
+from sv_assessment.analysis import comparison, disclosure, measures, significance
+from sv_assessment.chapters import changes, charts
 from sv_assessment.chapters.open_data_periods import (
     full_year,
     period_label,
@@ -151,38 +151,37 @@ def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     )
 
 
-def year_on_year(frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
+def year_on_year(
+    frame: pd.DataFrame, pop: pd.DataFrame, config: AssessmentConfig, months: list | None = None
+) -> pd.DataFrame:
     """Each focus crime type this year against last, with the exact rate ratio, compared only
-    over the calendar months present in both years."""
+    over the calendar months published in both years (``months``: the files' months), the
+    verdicts adjusted together (Benjamini–Hochberg) so one chance result is not a finding."""
     now, before = config.assessment_year, config.assessment_year - 1
-    months_now = set(frame.loc[frame["year"] == now, "period"].dt.month)
-    months_before = set(frame.loc[frame["year"] == before, "period"].dt.month)
-    common = sorted(months_now & months_before)
+    months = published_months(frame) if months is None else months
+    common = sorted({int(m[5:]) for m in months if m[:4] == str(now)}
+                    & {int(m[5:]) for m in months if m[:4] == str(before)})  # fmt: skip
     residents = float(pop["population"].sum())
     rows = []
     for crime_type in config.police_uk.focus_crime_types:
         one = frame[(frame["crime_type"] == crime_type) & frame["period"].dt.month.isin(common)]
         c_now, c_before = int((one["year"] == now).sum()), int((one["year"] == before).sum())
-        row = {
-            "crime_type": crime_type,
-            "months_compared": len(common),
-            # No month in common: nothing was compared, so no count is shown (not 0 and 0).
-            f"crimes_{before}": c_before if common else None,
-            f"crimes_{now}": c_now if common else None,
-        }
+        # No month in common: nothing was compared, so no count is shown (not 0 and 0).
+        row = {"crime_type": crime_type, "months_compared": len(common),
+               f"crimes_{before}": c_before if common else None,
+               f"crimes_{now}": c_now if common else None, "p_value": float("nan")}  # fmt: skip
         if common:
             rr = measures.rate_ratio(c_now, residents, c_before, residents)
-            row.update(
-                percent_change=round(rr.percent_change, 1),
-                rate_ratio=round(rr.ratio, 2),
-                ratio_lower=round(rr.lower, 2),
-                ratio_upper=round(rr.upper, 2),
-                assessment=measures.describe_change(rr),
-            )
-        else:
-            row.update(assessment="no months in common to compare")
+            row.update(percent_change=round(rr.percent_change, 1), rate_ratio=round(rr.ratio, 2),
+                       ratio_lower=round(rr.lower, 2), ratio_upper=round(rr.upper, 2),
+                       p_value=rr.p_value)  # fmt: skip
         rows.append(row)
     table = pd.DataFrame(rows)
+    adjusted = significance.benjamini_hochberg(table.pop("p_value").to_numpy())
+    table["assessment"] = [
+        changes.verdict(p, c) if common else "no months in common to compare"
+        for p, c in zip(adjusted, table.get("percent_change", adjusted), strict=True)
+    ]
     return table.astype({f"crimes_{before}": "Int64", f"crimes_{now}": "Int64"})
 
 
@@ -295,7 +294,7 @@ def key_findings(
             f"Only {label} of {now} is in the published files, so no rate per 1,000 "
             f"residents is given: a rate for part of a year is not an annual rate."
         )
-    for row in year_on_year(frame, pop, config).to_dict("records"):
+    for row in year_on_year(frame, pop, config, months).to_dict("records"):
         if not row["months_compared"]:
             continue
         small = any(_shown(int(row[f"crimes_{y}"]), config) == "[c]" for y in (now, now - 1))

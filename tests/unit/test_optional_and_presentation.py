@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from sv_assessment.analysis import definitions, disclosure
+from sv_assessment.analysis.disclosure import DisclosurePolicy
 from sv_assessment.chapters import health, labels, runtime
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.paths import NOTEBOOKS_DIR
@@ -205,5 +206,6 @@ def test_health_headline_shows_small_counts_as_suppressed(config: AssessmentConf
     offences = definitions.with_calendar(make_offences(COUNTS))
     table = health.yearly_comparison(_ae(40), offences, config)
     table.loc[table.index[-1], "police_knife_enabled_victim_under_25"] = 3
-    text = health.headline(table, config)
+    protected = health.protected_yearly(table, disclosure.gate_for(DisclosurePolicy(5)))
+    text = health.headline(protected, config)
     assert "[c] of them knife-enabled" in text

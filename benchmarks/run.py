@@ -74,7 +74,7 @@ def cold_and_incremental(rows: list[tuple[str, str, str]]) -> None:
         for name, seconds in sorted(record["notebook_seconds"].items()):
             rows.append((f"  notebook {name}", f"{seconds:.1f} s", "(in parallel)"))
         rows.append(("cold build (pipeline.py, HTML+PDF), wall", f"{cold:.1f} s", ""))
-        rows.append(disclosure_audit(out / "outputs" / "2024"))
+        rows.append(disclosure_audit(out / "outputs" / "kent_medway" / "2024"))
 
         notebooks, assembly = sequential_baseline(out / "baseline")
         baseline = notebooks + assembly["html,pdf"]

@@ -2,7 +2,8 @@
 
 Measures, and prints as a table:
 
-1. a cold build of the demo assessment (HTML + PDF), per step and in total;
+1. a cold build of the demo assessment (HTML + PDF), per step and in total, and what the
+   disclosure check (reading back and auditing every published file) costs on it;
 2. the baseline: the same notebooks run one after another by plain `jupyter nbconvert
    --execute` (their parameters default to the demo), plus the assembly; and the ratio;
 3. a rebuild with nothing changed (wall time of a fresh `python pipeline.py`, interpreter start
@@ -73,6 +74,7 @@ def cold_and_incremental(rows: list[tuple[str, str, str]]) -> None:
         for name, seconds in sorted(record["notebook_seconds"].items()):
             rows.append((f"  notebook {name}", f"{seconds:.1f} s", "(in parallel)"))
         rows.append(("cold build (pipeline.py, HTML+PDF), wall", f"{cold:.1f} s", ""))
+        rows.append(disclosure_audit(out / "outputs" / "kent_medway" / "2024"))
 
         notebooks, assembly = sequential_baseline(out / "baseline")
         baseline = notebooks + assembly["html,pdf"]
@@ -106,6 +108,21 @@ def cold_and_incremental(rows: list[tuple[str, str, str]]) -> None:
         )
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def disclosure_audit(published: Path) -> tuple[str, str, str]:
+    """What attacking the published demo costs: every file read back, every hidden cell of
+    every table bounded by linear programming (the build runs this before it publishes)."""
+    from sv_assessment.analysis.disclosure import DisclosurePolicy
+    from sv_assessment.build.disclosure_check import check_published
+    from sv_assessment.config import load_config
+
+    started = time.perf_counter()
+    breaches = check_published(published, DisclosurePolicy.from_config(load_config()))
+    seconds = time.perf_counter() - started
+    hidden = sum(p.read_text().count("[c]") for p in (published / "tables").glob("*.csv"))
+    note = f"{hidden} hidden cells audited; {len(breaches)} breaches; not run when nothing changed"
+    return ("disclosure check of the published demo", f"{seconds:.2f} s", note)
 
 
 def edit_markdown_cell(path: Path) -> None:

@@ -93,6 +93,9 @@ class AssessmentConfig:
     # street-level files from data.police.uk, settings in ``police_uk``).
     source: str = "partner"
     police_uk: PoliceUkSettings | None = None
+    # Disclosure control beyond the threshold (see analysis/disclosure.py).
+    show_zeros: bool = True
+    protection: str = "range"
     # The file as validated: the one record of what the config says (run record, cache keys).
     document: ConfigFile | None = field(default=None, repr=False, compare=False)
 
@@ -254,6 +257,8 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
         demo=document.demo,
         source=document.source,
         police_uk=police_uk,
+        show_zeros=document.disclosure.show_zeros,
+        protection=document.disclosure.protection,
         document=document,
     )
 

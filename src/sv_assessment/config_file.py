@@ -88,6 +88,11 @@ class SeriousViolenceFile(Strict):
 class DisclosureFile(Strict):
     # A threshold below 2 would publish every count of 1: refused rather than taken.
     minimum_count: Annotated[int, Field(ge=2, le=100, strict=True)] = 5
+    # Zeros shown as 0 (a true zero discloses no one); false hides them as [c] with the rest.
+    show_zeros: bool = True
+    # How wide a hidden cell's feasible interval must stay (analysis/suppression_audit.py):
+    # "range" (default) or "width" (the interval spans at least the threshold).
+    protection: Literal["range", "width"] = "range"
 
 
 CodeKey = str | bool | int | float  # YAML reads unquoted yes/no as booleans, 1 as a number

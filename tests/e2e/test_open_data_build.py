@@ -80,8 +80,8 @@ def published(path: Path) -> list[dict]:
 
 
 def check(cell: str, expected: int) -> None:
-    if cell == "[c]":
-        assert 1 <= expected <= 4
+    if cell == "[c]":  # a small count, or a cell hidden so that one cannot be worked out
+        assert expected >= 1
     else:
         assert int(cell.replace(",", "")) == expected
 

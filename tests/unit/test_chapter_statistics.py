@@ -143,22 +143,82 @@ def test_persistent_hotspots_are_top_every_year(config: AssessmentConfig) -> Non
             assert lsoa in set(top)
 
 
+def gate() -> disclosure.Gate:
+    """A fresh gate: its register holds one build's decisions, not another test's."""
+    return disclosure.gate_for(disclosure.DisclosurePolicy(5))
+
+
+def shown_counts(protected: disclosure.Protected, columns: list[str]) -> list[float]:
+    cells = disclosure.published_cells(protected, thousands=False)
+    return [v for c in columns for v in cells[c] if not isinstance(v, str)]
+
+
 def test_top_lsoas_table_published_safely(config: AssessmentConfig) -> None:
     counts = places.lsoa_year_counts(_serious(config), config)
     top = places.top_lsoas(counts, config, n=30)
     assert top["offences_2024"].is_monotonic_decreasing
-    safe = disclosure.suppress_table(top, ["offences_2023", "offences_2024"], 5)
-    assert disclosure.is_safe(safe, ["offences_2023", "offences_2024"], 5)
+    safe = gate()(top, ["offences_2023", "offences_2024"])
+    assert not any(1 <= v < 5 for v in shown_counts(safe, ["offences_2023", "offences_2024"]))
 
 
 def test_who_table_suppression_leaves_nothing_recoverable(config: AssessmentConfig) -> None:
     table = violence_profile.who_table(_serious(config, {("E0000003", 2024): 23}), 2024)
     body = ["Female", "Male", "Unknown"]
-    out = disclosure.suppress_table(table, [*body, "Total"], 5, row_total_column="Total")
-    assert disclosure.is_safe(out, [*body, "Total"], 5)
-    for _, row in out.iterrows():
-        hidden = row[[*body, "Total"]].isna().sum()
+    out = gate()(table, [*body, "Total"], row_total_column="Total")
+    assert not any(1 <= v < 5 for v in shown_counts(out, [*body, "Total"]))
+    for row in range(len(table)):
+        hidden = sum(out.status[c].iloc[row] == disclosure.CONFIDENTIAL for c in [*body, "Total"])
         assert hidden != 1, "a single hidden cell in a row could be worked out from the total"
+
+
+def test_district_changes_never_state_a_small_count(config: AssessmentConfig) -> None:
+    # Alpha: 2 offences in 2024 against 15 in 2023 (a significant fall) was stated in full.
+    counts = {
+        ("E0000001", 2023): 15,
+        ("E0000001", 2024): 2,
+        ("E0000002", 2023): 150,
+        ("E0000002", 2024): 300,
+        ("E0000003", 2023): 60,
+        ("E0000003", 2024): 57,
+    }
+    findings = "\n".join(_findings(config, counts))
+    assert "2 offences" not in findings and "Alpha: " not in findings
+    assert "Beta: 300 offences in 2024 against 150 in 2023" in findings
+
+
+def test_weekday_hour_heatmap_hides_small_cells_in_chart_and_data(config: AssessmentConfig) -> None:
+    serious = _serious(config)
+    data = violence_profile.weekday_hour_counts(serious, 2024)
+    hours = [c for c in data.columns if c != "day"]
+    small = (data[hours] >= 1) & (data[hours] < 5)
+    assert small.to_numpy().any(), "the fixture must have small cells"
+    protected = gate()(data, hours, row_keys=["day"])
+    spec = violence_profile.weekday_hour_figure(protected, config, 0)
+    z = spec.figure.data[0].z
+    for row, column in zip(*small.to_numpy().nonzero(), strict=True):
+        assert protected.status[hours[column]].iloc[row] == disclosure.CONFIDENTIAL
+        assert z[row][column] != z[row][column]  # NaN: the chart draws nothing there
+    assert not any(1 <= v < 5 for v in shown_counts(spec.data, hours))
+
+
+def test_funnel_hides_a_small_district_with_its_rate(config: AssessmentConfig) -> None:
+    counts = {("E0000001", 2024): 3, ("E0000002", 2024): 120, ("E0000003", 2024): 60}
+    counts |= {(c, 2023): 50 for c, _, _ in DISTRICTS}
+    offences = definitions.with_calendar(make_offences(counts))
+    serious = offences[definitions.serious_violence_mask(offences, config.serious_violence)]
+    population = make_population(config.years)
+    family = changes.change_family(offences, population, config)
+    table = districts.district_table(serious, population, config, family)
+    funnel = districts.funnel_data(table, gate(), 2024)
+    cells = disclosure.published_cells(funnel, thousands=False).set_index("district")
+    assert cells.loc["Alpha", "offences"] == disclosure.CONFIDENTIAL
+    assert cells.loc["Alpha", "rate"] == disclosure.CONFIDENTIAL
+    spec = districts.funnel_figure(funnel, table, config)
+    points = spec.figure.data[-1]
+    assert "Alpha" not in [t for t, y in zip(points.text, points.y, strict=True) if y == y]
+    rates = districts.rates_view(table, 2024, gate())
+    row = disclosure.published_cells(rates, thousands=False).set_index("district").loc["Alpha"]
+    assert {row[c] for c in ("rank", "rate", "rate_lower", "compared_with_area")} == {"[c]"}
 
 
 def test_young_people_shares_against_direct_count(config: AssessmentConfig) -> None:
@@ -177,7 +237,8 @@ def test_young_people_shares_against_direct_count(config: AssessmentConfig) -> N
 def _findings(config: AssessmentConfig, counts: dict) -> list[str]:
     offences = definitions.with_calendar(make_offences(counts))
     serious = offences[definitions.serious_violence_mask(offences, config.serious_violence)]
-    return summary.key_findings(offences, serious, make_population(config.years), config)
+    population = make_population(config.years)
+    return summary.key_findings(offences, serious, population, config, gate())
 
 
 def test_sharp_district_rise_called_significant_and_wobble_not(config: AssessmentConfig) -> None:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sv_assessment.analysis import definitions
+from sv_assessment.analysis import definitions, disclosure
+from sv_assessment.analysis.disclosure import DisclosurePolicy
 from sv_assessment.chapters import health, labels, runtime
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.paths import NOTEBOOKS_DIR
@@ -176,10 +177,13 @@ def test_publishable_hides_rates_built_on_hidden_counts(
             "note": ["n/a", 1.5, 2.0],
         }
     )
-    out = ctx.publishable(frame, ["offences"], rate_columns=["rate", "note"])
-    assert pd.isna(out.loc[0, "offences"]) and pd.isna(out.loc[0, "rate"])
-    assert out.loc[0, "note"] == "[c]" and out.loc[2, "note"] == 2.0
-    assert out.loc[1, "offences"] == 0 and out.loc[2, "rate"] == pytest.approx(1.2)
+    out = ctx.protect(frame, ["offences"], rate_columns=["rate", "note"])
+    cells = disclosure.published_cells(out, thousands=False)
+    assert [cells.loc[0, c] for c in ("offences", "rate", "note")] == ["[c]"] * 3
+    assert cells.loc[1, "offences"] == 0 and cells.loc[1, "rate"] == 0.0
+    # The area's total is known, so the 3 would be the total less 120 and 0: 120 goes too.
+    assert cells.loc[2, "offences"] == "[c]" and cells.loc[2, "note"] == "[c]"
+    assert cells["label"].tolist() == ["x", "y", "z"]
 
 
 def test_empty_table_says_none(
@@ -202,5 +206,6 @@ def test_health_headline_shows_small_counts_as_suppressed(config: AssessmentConf
     offences = definitions.with_calendar(make_offences(COUNTS))
     table = health.yearly_comparison(_ae(40), offences, config)
     table.loc[table.index[-1], "police_knife_enabled_victim_under_25"] = 3
-    text = health.headline(table, config)
+    protected = health.protected_yearly(table, disclosure.gate_for(DisclosurePolicy(5)))
+    text = health.headline(protected, config)
     assert "[c] of them knife-enabled" in text

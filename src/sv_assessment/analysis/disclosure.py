@@ -1,242 +1,293 @@
-"""Statistical disclosure control for published count tables.
+"""The disclosure gate: every published count, and every figure derived from one, passes here.
 
-Suppressed cells are returned as ``pd.NA`` in nullable ``Float64`` columns: ``Float64`` keeps
-counts numeric (so totals and checks still work) while distinguishing "suppressed" from a real
-zero, and it copes with non-integer values that ``Int64`` would reject. Because NA means
-"suppressed" in these outputs, do not pass frames with genuinely missing values unless they are
-meant to be treated as unpublished.
+A table goes in with its true counts and comes out as a ``Protected`` table: hidden cells are
+``NA`` in ``frame`` and carry a GSS symbol in ``status``. Counts from 1 to the threshold minus one
+are hidden (primary suppression); extra cells are hidden until an exact interval audit by linear
+programming shows that no hidden cell can be narrowed, from what is shown and from the totals a
+reader knows, to an interval narrower than the threshold (``suppression_audit``). Rates,
+percentages, ratios and intervals on a row with a hidden count are hidden too, since a rate and
+a population give the count back. Sentences format counts through ``DisclosurePolicy.count_text``
+or ``Protected.text`` so that no count reaches prose without passing the same rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from sv_assessment.analysis.protected import (
+    CONFIDENTIAL,
+    LOW,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    SYMBOLS,
+    Protected,
+    assemble,
+    published_cells,
+)
+from sv_assessment.analysis.suppression_audit import (
+    PROTECTION_RULES,
+    AuditRule,
+    UnprotectableError,
+    choose_hidden,
+)
+from sv_assessment.analysis.table_margins import cell_keys, table_relations
+from sv_assessment.config import AssessmentConfig
+
 __all__ = [
-    "SUPPRESSED_MARKER",
-    "format_for_publication",
-    "is_safe",
-    "suppress_rates",
-    "suppress_series",
-    "suppress_table",
+    "CONFIDENTIAL",
+    "LOW",
+    "NOT_APPLICABLE",
+    "NOT_AVAILABLE",
+    "SYMBOLS",
+    "DisclosureError",
+    "DisclosurePolicy",
+    "Gate",
+    "Protected",
+    "gate_for",
+    "protect_table",
+    "published_cells",
+    "yearly_relations",
 ]
 
-SUPPRESSED_MARKER = "[c]"
-"""GSS symbol for a value withheld to protect confidentiality."""
 
-_Cell = tuple[int, int]
-
-
-def _check_minimum(minimum_count: int) -> None:
-    if minimum_count < 1:
-        raise ValueError(f"minimum_count must be at least 1, got {minimum_count}")
+class DisclosureError(ValueError):
+    """Something would publish a count (or a figure derived from one) that did not pass."""
 
 
-def _is_small(values: np.ndarray, minimum_count: int) -> np.ndarray:
-    # Zeros stay visible: a structural or true zero discloses nothing about an individual.
-    with np.errstate(invalid="ignore"):
-        return (values >= 1) & (values < minimum_count)
+@dataclass(frozen=True)
+class DisclosurePolicy:
+    """The config's ``disclosure`` section: what is hidden and how hidden cells are protected."""
+
+    threshold: int = 5
+    show_zeros: bool = True
+    protection: str = "range"
+
+    def __post_init__(self) -> None:
+        if self.threshold < 2:
+            raise ValueError(
+                f"disclosure threshold must be at least 2 (counts from 1 to threshold - 1 are "
+                f"hidden), got {self.threshold}"
+            )
+        if self.protection not in PROTECTION_RULES:
+            raise ValueError(f"disclosure protection must be one of {PROTECTION_RULES}")
+
+    @classmethod
+    def from_config(cls, config: AssessmentConfig) -> DisclosurePolicy:
+        return cls(config.minimum_count, config.show_zeros, config.protection)
+
+    @property
+    def audit(self) -> AuditRule:
+        return AuditRule(self.threshold, self.protection, 1.0 if self.show_zeros else 0.0)
+
+    def is_small(self, values: np.ndarray) -> np.ndarray:
+        """Counts that are hidden for their own sake (primary suppression)."""
+        with np.errstate(invalid="ignore"):
+            small = (values >= 1) & (values < self.threshold)
+            return small if self.show_zeros else small | (values == 0)
+
+    def count_text(self, count: float | None) -> str:
+        """A count as a sentence may show it: '1,234', or [c] when it is small."""
+        if count is None or pd.isna(count):
+            return CONFIDENTIAL
+        if self.is_small(np.array([float(count)]))[0]:
+            return CONFIDENTIAL
+        return f"{round(float(count)):,}"
 
 
-def _as_float_array(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
+def _numeric(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
+    if not columns:
+        return np.zeros((len(frame), 0))
     numeric = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
     return numeric.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _secondary_suppress(
-    values: np.ndarray, hidden: np.ndarray, equations: list[tuple[list[_Cell], _Cell]]
-) -> np.ndarray:
-    """Hide extra cells until no additive equation has exactly one hidden term.
-
-    Each equation is (component cells, total cell). With a single unknown term, the unknown is
-    just the total minus the rest, so a second cell has to go too.
-    """
-    hidden = hidden.copy()
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in equations:
-            terms = [*parts, total]
-            if sum(hidden[cell] for cell in terms) != 1:
-                continue
-            # Prefer hiding a component over the total: totals are the more useful figures.
-            candidates = [c for c in parts if not hidden[c] and values[c] != 0]
-            if not candidates and not hidden[total] and values[total] != 0:
-                candidates = [total]
-            if not candidates:
-                continue
-            smallest = min(candidates, key=lambda cell: values[cell])
-            hidden[smallest] = True
-            changed = True
-    return hidden
-
-
-def suppress_table(
+def protect_table(
     frame: pd.DataFrame,
-    value_columns: Sequence[Hashable],
-    minimum_count: int = 5,
+    count_columns: Sequence[Hashable],
+    policy: DisclosurePolicy,
     row_total_column: Hashable | None = None,
     column_total_row: Hashable | None = None,
-) -> pd.DataFrame:
-    """Primary and secondary suppression of a two-way count table.
+    derived_columns: Sequence[Hashable] = (),
+    row_sums_known: bool = False,
+    column_sums_known: bool = False,
+    grand_total_known: bool = True,
+    relations: Sequence[tuple[Sequence[tuple[int, Hashable]], tuple | dict | None]] = (),
+    not_applicable: Sequence[Hashable] = (),
+    register: dict | None = None,
+    measure: str | None = None,
+    row_keys: Sequence[Hashable] = (),
+    column_keys: dict | None = None,
+    totals_by: Sequence[Hashable] = (),
+) -> Protected:
+    """Primary and exact secondary suppression of a count table, and its derived columns.
 
-    ``row_total_column`` names a column holding row totals; ``column_total_row`` is the index label
-    of a row holding column totals. Totals below ``minimum_count`` are suppressed too, and the
-    margins (including the grand total) are protected in the same way as the body. Without any
-    totals only primary suppression is applied. The input frame is not modified.
+    The reader is assumed to know the table's grand total (published elsewhere, e.g. the area's
+    total in a headline) unless ``grand_total_known`` is False, and each row's or column's
+    total where ``row_sums_known`` or ``column_sums_known`` says it is published elsewhere (a
+    district's total in another table is a margin too); in a long table, ``totals_by`` names
+    label columns whose every group's total is published elsewhere (e.g. ``["year"]`` in a
+    district-by-year table, the area's total each year). ``row_total_column`` and
+    ``column_total_row`` (an index label) are margins published in the table itself;
+    ``relations`` adds others, each ((row, column) parts, (row, column) total) by row position,
+    or with a total published elsewhere: None, or what it counts (e.g. ``{"year": "2024"}``,
+    linking it to the yearly table's cell under the same ``measure``).
+    A missing count (NA in the input) is shown as [x], or [z] in ``not_applicable`` columns;
+    ``derived_columns`` (rates, percentages, ratios, intervals) are hidden on any row where a
+    count is hidden. With a ``measure`` (and ``row_keys``, ``column_keys``) naming what each
+    cell counts, ``register`` holds every count decided in an earlier table (shown or hidden):
+    a cell shown there is known to the reader and stays shown here, a cell hidden there stays
+    hidden here, and a total published there is known here only if it was shown. This table's
+    decisions are added to it. The input frame is not modified.
     """
-    _check_minimum(minimum_count)
-    body_cols = [c for c in value_columns if c != row_total_column]
-    grid_cols = body_cols + ([row_total_column] if row_total_column is not None else [])
-    values = _as_float_array(frame, grid_cols)
-    n_rows, n_body = len(frame), len(body_cols)
-
-    total_row_pos: int | None = None
+    counts = list(count_columns)
+    if row_total_column is not None and row_total_column not in counts:
+        counts.append(row_total_column)
+    if frame.empty or not counts:
+        shape = (len(frame), len(counts))
+        return assemble(
+            frame,
+            counts,
+            derived_columns,
+            not_applicable,
+            np.zeros(shape),
+            np.zeros(0, bool),
+            np.zeros(shape, int),
+        )
+    values = _numeric(frame, counts)
+    total_column = counts.index(row_total_column) if row_total_column is not None else None
+    total_row = None
     if column_total_row is not None:
         matches = np.flatnonzero(frame.index == column_total_row)
         if len(matches) != 1:
             raise ValueError(f"index label {column_total_row!r} must occur exactly once")
-        total_row_pos = int(matches[0])
-    body_rows = [r for r in range(n_rows) if r != total_row_pos]
-    total_col_pos = n_body if row_total_column is not None else None
-
-    equations: list[tuple[list[_Cell], _Cell]] = []
-    if total_col_pos is not None:
-        for r in range(n_rows):
-            equations.append(([(r, c) for c in range(n_body)], (r, total_col_pos)))
-    if total_row_pos is not None:
-        for c in range(len(grid_cols)):
-            equations.append(([(r, c) for r in body_rows], (total_row_pos, c)))
-
-    hidden = np.isnan(values) | _is_small(values, minimum_count)
-    hidden = _secondary_suppress(values, hidden, equations)
-
-    out = frame.copy()
-    for pos, col in enumerate(grid_cols):
-        column = pd.array(values[:, pos], dtype="Float64")
-        column[hidden[:, pos]] = pd.NA
-        out[col] = column
-    return out
-
-
-def suppress_series(series: pd.Series, minimum_count: int = 5, has_total: bool = True) -> pd.Series:
-    """One-dimensional suppression; ``has_total`` means the series total is published elsewhere.
-
-    The caller must withhold that total itself if it is below ``minimum_count``.
-    """
-    _check_minimum(minimum_count)
-    values = pd.to_numeric(series, errors="coerce").astype("Float64")
-    raw = values.to_numpy(dtype=float, na_value=np.nan)
-    hidden = np.isnan(raw) | _is_small(raw, minimum_count)
-    if has_total and len(raw) > 0:
-        # Model the published total as a virtual extra cell that is never hidden.
-        grid = np.append(raw, np.nansum(raw)).reshape(-1, 1)
-        mask = np.append(hidden, False).reshape(-1, 1)
-        equations = [([(i, 0) for i in range(len(raw))], (len(raw), 0))]
-        grid_hidden = _secondary_suppress(grid, mask, equations)
-        hidden = grid_hidden[:-1, 0]
-    out = values.copy()
-    out[hidden] = pd.NA
-    return out
-
-
-def suppress_rates(
-    frame: pd.DataFrame,
-    count_col: Hashable,
-    rate_cols: Sequence[Hashable],
-    minimum_count: int = 5,
-) -> pd.DataFrame:
-    """Suppress small counts and, wherever a count is suppressed, the rates and CIs built on it.
-
-    A rate (or its interval) together with a published population would reveal the count.
-    """
-    _check_minimum(minimum_count)
-    out = frame.copy()
-    counts = pd.to_numeric(out[count_col], errors="coerce").astype("Float64")
-    raw = counts.to_numpy(dtype=float, na_value=np.nan)
-    hidden = np.isnan(raw) | _is_small(raw, minimum_count)
-    counts[hidden] = pd.NA
-    out[count_col] = counts
-    for col in rate_cols:
-        rates = pd.to_numeric(out[col], errors="coerce").astype("Float64")
-        rates[hidden] = pd.NA
-        out[col] = rates
-    return out
-
-
-def _is_whole_numeric(column: pd.Series) -> bool:
-    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        return False
-    present = column.dropna().to_numpy(dtype=float)
-    return bool(np.all(np.isfinite(present) & (present == np.round(present))))
-
-
-def format_for_publication(
-    frame: pd.DataFrame,
-    count_columns: Sequence[Hashable] | None = None,
-    marker_columns: Sequence[Hashable] | None = None,
-) -> pd.DataFrame:
-    """Render counts as '1,234' strings and suppressed (NA) values as ``SUPPRESSED_MARKER``.
-
-    ``count_columns`` defaults to numeric columns holding only whole numbers; ``marker_columns``
-    (where NA becomes the marker) defaults to every numeric column. Other columns are untouched.
-    """
-    out = frame.copy()
-    numeric = [
-        c
-        for c in out.columns
-        if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
-    ]
-    if count_columns is None:
-        counts = [c for c in numeric if _is_whole_numeric(out[c])]
-    else:
-        counts = list(count_columns)
-    markers = set(numeric if marker_columns is None else marker_columns) | set(counts)
-    for col in out.columns:
-        if col not in markers:
-            continue
-        source = out[col]
-        is_count = col in counts
-        places = None if is_count else _decimal_places(source)
-        rendered = [
-            SUPPRESSED_MARKER
-            if pd.isna(v)
-            else (
-                f"{round(float(v)):,}"
-                if is_count
-                else (v if places is None else f"{float(v):.{places}f}")
-            )
-            for v in source.tolist()
-        ]
-        out[col] = pd.Series(rendered, index=out.index, dtype=object)
-    return out
-
-
-def _decimal_places(column: pd.Series, most: int = 4) -> int | None:
-    """The fewest decimal places (up to ``most``) that show every value of a numeric column
-    exactly, so a column keeps its trailing zeros (2.40 beside 2.36, not 2.4); None when the
-    values need more (they are then left as they are)."""
-    if not pd.api.types.is_numeric_dtype(column):
-        return None
-    values = pd.to_numeric(column, errors="coerce").dropna().astype(float)
-    for places in range(most + 1):
-        if np.allclose(values, values.round(places), rtol=0, atol=1e-9):
-            return places
-    return None
-
-
-def _published_numbers(column: pd.Series) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(column):
-        return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    # Formatted output: strip thousands separators; the marker and other text become NaN.
-    text = column.astype("string").str.replace(",", "", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def is_safe(frame: pd.DataFrame, value_columns: Sequence[Hashable], minimum_count: int) -> bool:
-    """True when no published value in ``value_columns`` lies in 1..minimum_count-1."""
-    return not any(
-        _is_small(_published_numbers(frame[col]), minimum_count).any() for col in value_columns
+        total_row = int(matches[0])
+    positions = {c: i for i, c in enumerate(counts)}
+    extra, named = [], {}
+    for parts, total in relations:
+        cells = [(r, positions[c]) for r, c in parts]
+        if isinstance(total, dict):  # a total published elsewhere, named by what it counts
+            named[tuple(r * len(counts) + c for r, c in cells)] = total
+        at = (total[0], positions[total[1]]) if isinstance(total, tuple) else None
+        extra.append((cells, at))
+    if totals_by:
+        groups = frame.reset_index(drop=True).groupby(list(totals_by), sort=False).indices
+        for rows in groups.values():
+            for column in counts:
+                extra.append(([(int(r), positions[column]) for r in rows], None))
+    grid, index = table_relations(
+        values,
+        total_column,
+        total_row,
+        row_sums_known,
+        column_sums_known,
+        grand_total_known,
+        extra,
     )
+    cell_values = np.array(grid.values, dtype=float)
+    published = np.array(grid.published)
+    missing = np.isnan(cell_values)
+    primary = published & ~missing & policy.is_small(np.nan_to_num(cell_values, nan=-1))
+    # A total the reader knows from elsewhere: never hidden here. A small one would be hidden
+    # wherever it is published, so the reader does not know it: an unknown, not protected.
+    virtual_known = ~published & ~policy.is_small(cell_values)
+    n_cols = len(counts)
+    keys = cell_keys(
+        frame, counts, grid.relations, published, named, measure, row_keys, column_keys
+    )
+    forced = primary.copy()
+    locked = np.zeros(len(cell_values), bool)
+    for cell, key in keys.items():  # decided in an earlier table: hold to it
+        if register is None or key not in register:
+            continue
+        if published[cell]:
+            locked[cell] |= register[key]
+            forced[cell] |= not register[key]
+        else:
+            virtual_known[cell] = register[key]
+    while True:
+        try:
+            hidden = choose_hidden(
+                np.nan_to_num(cell_values, nan=0.0),
+                forced | missing | (~published & ~virtual_known),
+                grid.relations,
+                policy.audit,
+                locked=(locked | virtual_known) & ~forced,
+                protect=published & ~missing,
+            )
+            break
+        except UnprotectableError as error:
+            # A total assumed known elsewhere leaves no room (a total of 6 over four hidden
+            # districts pins each to 1 to 3). Assume it hidden there instead: the relation
+            # says so ([c]), and the checker, which links it to the table that publishes
+            # it, stops the build if it is in fact shown.
+            near = {
+                c
+                for r in grid.relations
+                if set(r.parts) & set(error.failing)
+                for c in (r.total, *r.parts)
+            }
+            relax = [c for c in near if virtual_known[c]]
+            if not relax:
+                raise
+            # The smallest such total first: the one that leaves the least room.
+            virtual_known[min(relax, key=lambda c: (cell_values[c], c))] = False
+    protected = assemble(frame, counts, derived_columns, not_applicable, values, hidden, index)
+    if register is not None:
+        # Totals from elsewhere too: one assumed hidden here must be hidden where it is shown.
+        register.update({key: not hidden[c] for c, key in keys.items()})
+
+    def where(cell: int, parts: tuple[int, ...]) -> object:
+        if published[cell]:
+            return divmod(cell, n_cols)[0], counts[cell % n_cols]
+        value = CONFIDENTIAL if hidden[cell] else round(float(cell_values[cell]))
+        return {"key": dict(keys[cell][1]), "value": value} if cell in keys else value
+
+    described = tuple(
+        (tuple(where(p, ()) for p in relation.parts), where(relation.total, relation.parts))
+        for relation in grid.relations
+    )
+    return Protected(
+        protected.frame,
+        protected.status,
+        protected.count_columns,
+        protected.derived_columns,
+        described,
+        measure,
+        tuple(row_keys),
+        dict(column_keys or {}),
+    )
+
+
+class Gate(Protocol):
+    """What chapter code protects a table with: ``Chapter.protect`` under the pipeline (it
+    keeps a cell shown or hidden the same in every table of the chapter), or ``gate_for``."""
+
+    def __call__(
+        self, frame: pd.DataFrame, count_columns: Sequence[Hashable], **options
+    ) -> Protected: ...
+
+
+def gate_for(policy: DisclosurePolicy) -> Gate:
+    """A gate with its own register: the tables it protects, in turn, hold to each other."""
+    register: dict = {}
+
+    def protect(frame: pd.DataFrame, count_columns: Sequence[Hashable], **options) -> Protected:
+        return protect_table(frame, count_columns, policy, register=register, **options)
+
+    return protect
+
+
+def yearly_relations(months: Sequence[str], columns: Sequence[Hashable]) -> list:
+    """For a table of months ('2024-01', ...): each year's months add up to that year's total,
+    which a yearly table publishes. As ``protect_table(relations=...)``."""
+    years: dict[str, list[int]] = {}
+    for row, month in enumerate(months):
+        years.setdefault(str(month)[:4], []).append(row)
+    return [
+        ([(r, c) for r in rows], {"year": year}) for year, rows in years.items() for c in columns
+    ]

@@ -270,6 +270,7 @@ def _build(
     try:
         with timer.step("publish"):
             from sv_assessment import provenance
+            from sv_assessment.build import disclosure_check
             from sv_assessment.contracts import quality_page
 
             (staging_dir / "tables").mkdir(parents=True, exist_ok=True)
@@ -293,7 +294,9 @@ def _build(
             if options.edition:
                 record["edition"] = {"name": options.edition, "district": options.district}
             record["steps"] = steps | {"publish": RAN}
-            (staging_dir / "run.json").write_text(json.dumps(record, indent=2, default=str))
+            # The last gate: the run record with small counts hidden, then every published file
+            # attacked; a breach stops here and publishes nothing.
+            disclosure_check.publish_checked_record(staging_dir, record, config)
             publishing.publish(staging_dir, final_dir)
     except BaseException:
         shutil.rmtree(staging_dir, ignore_errors=True)

@@ -3,9 +3,12 @@ rows set aside)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from sv_assessment.analysis import definitions
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import labels
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
@@ -29,6 +32,12 @@ def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
     if not frame["rows_outside_the_assessment_window"].fillna(0).astype(bool).any():
         frame = frame.drop(columns="rows_outside_the_assessment_window")
     return frame
+
+
+def protected_inputs(summary: pd.DataFrame, protect: Gate) -> Protected:
+    """The input summary through the gate: rows read are the total of the rest on each row."""
+    parts = [c for c in summary.columns if c.startswith("rows_") and c != "rows_read"]
+    return protect(summary, parts, row_total_column="rows_read", grand_total_known=False)
 
 
 def _field_names_for_readers(table: pd.DataFrame) -> pd.DataFrame:
@@ -58,14 +67,16 @@ def contract_results(reports: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["input", "check", "column", "severity", "rows_failing"])
 
 
-def contract_headline(reports: list[dict]) -> str:
+def contract_headline(reports: list[dict], count: Callable[[float], str] = str) -> str:
+    """How many expectations passed, and how many rows were set aside (``count`` words that
+    number as a sentence may show it: ``Chapter.count``)."""
     total = sum(len(r["outcomes"]) for r in reports)
     failed = sum(1 for r in reports for o in r["outcomes"] if not o["success"])
     aside = sum(r["rows_set_aside"] for r in reports)
     return (
         f"The inputs were checked against {total} expectations in the data contracts; "
         f"{total - failed} passed and {failed} did not. No critical expectation failed "
-        f"(a critical failure stops the build). {aside:,} rows were set aside for failing "
+        f"(a critical failure stops the build). {count(aside)} rows were set aside for failing "
         f"a row-level check and are not counted in this assessment."
     )
 

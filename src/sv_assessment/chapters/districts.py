@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import comparison, definitions, measures
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig
 
@@ -44,6 +45,9 @@ def district_table(
         * (frame["offences"] - frame["offences_previous_year"])
         / frame["offences_previous_year"].where(frame["offences_previous_year"] > 0)
     ).round(1)
+    earlier = definitions.population_by(population[population["year"] == before], ["district_code"])
+    pop_before = frame["district_code"].map(earlier.set_index("district_code")["population"])
+    frame["population_previous_year"] = pop_before.fillna(frame["population"])
     tests = family[
         (family["measure"] == changes.SERIOUS_VIOLENCE)
         & (family["comparison"] == changes.PREVIOUS_YEAR)
@@ -73,19 +77,60 @@ CHANGE_VIEW = [
 ]
 
 
-def rates_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Rank, rate and interval, and the funnel-plot comparison, for publication."""
-    return table[RATE_VIEW].rename(columns={"offences": f"offences_{year}"})
+def rates_view(table: pd.DataFrame, year: int, protect: Gate) -> Protected:
+    """Rank, rate and interval, and the funnel-plot comparison, through the gate (a hidden
+    count hides its rate, interval, comparison and rank: each narrows the count)."""
+    view = table[RATE_VIEW].rename(columns={"offences": f"offences_{year}"})
+    return protect(
+        view,
+        [f"offences_{year}"],
+        derived_columns=["rank", "rate", "rate_lower", "rate_upper", "compared_with_area"],
+        measure="serious_violence",
+        row_keys=["district"],
+        column_keys={f"offences_{year}": {"year": str(year)}},
+    )
 
 
-def change_view(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Counts this year and last, and whether the change is statistically significant."""
-    return table[CHANGE_VIEW].rename(
+def change_view(table: pd.DataFrame, year: int, protect: Gate) -> Protected:
+    """Counts this year and last, and whether the change is statistically significant, through
+    the gate (each year's area total is published, so each column adds up to a known total)."""
+    view = table[CHANGE_VIEW].rename(
         columns={"offences_previous_year": f"offences_{year - 1}", "offences": f"offences_{year}"}
+    )
+    counts = [f"offences_{year - 1}", f"offences_{year}"]
+    return protect(
+        view,
+        counts,
+        derived_columns=["change_percent", "change_assessment"],
+        column_sums_known=True,
+        measure="serious_violence",
+        row_keys=["district"],
+        column_keys={c: {"year": c.removeprefix("offences_")} for c in counts},
+    )
+
+
+def funnel_data(
+    table: pd.DataFrame,
+    protect: Gate,
+    year: int,
+    count_column: str = "offences",
+    measure: str = "serious_violence",
+    dims: dict | None = None,
+) -> Protected:
+    """What the funnel plot draws, through the gate: a hidden count hides its point. The count
+    is the same cell as in the district tables (``measure``, and ``dims`` beside the year)."""
+    return protect(
+        table[["district", "population", count_column, "rate", "compared_with_area"]],
+        [count_column],
+        derived_columns=["rate", "compared_with_area"],
+        measure=measure,
+        row_keys=["district"],
+        column_keys={count_column: {"year": str(year), **(dims or {})}},
     )
 
 
 def funnel_figure(
+    protected: Protected,
     table: pd.DataFrame,
     config: AssessmentConfig,
     count_column: str = "offences",
@@ -95,15 +140,18 @@ def funnel_figure(
     scope_text: str | None = None,
 ) -> charts.FigureSpec:
     """Each district's rate against its population, with 95% and 99.8% limits around the area's
-    rate; the title names the districts above the limits (or says none is)."""
+    rate (``area_rate``, the whole area's in a district's edition); the title names the
+    districts above the limits (or says none is). The points come from ``protected``, its data
+    through the gate (``funnel_data``), so a hidden count's district is not drawn."""
     if area_rate is None:
         area_rate = 1000 * table[count_column].sum() / table["population"].sum()
     sizes = pd.Series(
         range(int(table["population"].min() * 0.8), int(table["population"].max() * 1.1), 2000)
     )
     limits = measures.funnel_limits(area_rate, sizes)
-    is_above = table["compared_with_area"].str.startswith("above", na=False)
-    above = table.loc[is_above, "district"].tolist()
+    shown = protected.frame
+    is_above = shown["compared_with_area"].astype("string").str.startswith("above", na=False)
+    above = shown.loc[is_above, "district"].tolist()
     finding = (
         f"{', '.join(above)} {'is' if len(above) == 1 else 'are'} above the area's 95% "
         f"control limit"
@@ -111,15 +159,19 @@ def funnel_figure(
         else "No district is above the area's control limits"
     )
     return charts.FigureSpec(
-        charts.funnel_plot(table, limits, area_rate, label="district"),
+        # Only districts whose rate is shown are drawn (or labelled).
+        charts.funnel_plot(
+            shown.dropna(subset=["rate"]).astype({"rate": float}), limits, area_rate, "district"
+        ),
         title=f"{finding} for {subject} in {config.assessment_year}",
         alt_text=f"Funnel plot of the rate of {subject} per 1,000 residents against district "
         f"population, with the area-wide rate of {area_rate:.2f} and 95% and 99.8% "
         f"control limits. "
         + "; ".join(
-            f"{r.district}: {r.rate:.2f} ({r.compared_with_area})" for r in table.itertuples()
+            f"{r.district}: {protected.text(i, 'rate')} ({protected.text(i, 'compared_with_area')})"
+            for i, r in enumerate(shown.itertuples())
         ),
-        data=table[["district", "population", count_column, "rate", "compared_with_area"]],
+        data=protected,
         x_title="Resident population",
         y_title=f"{unit} per 1,000 residents",
         zero_based=False,
@@ -137,6 +189,18 @@ def district_trends(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataF
     counts = counts.set_index(["district_code", "year"]).reindex(grid, fill_value=0).reset_index()
     counts["district"] = counts["district_code"].map(config.district_names)
     return counts[["district", "year", "offences"]]
+
+
+def protect_trends(trends: pd.DataFrame, protect: Gate) -> Protected:
+    """District-by-year counts through the gate; each year's area total is published."""
+    return protect(
+        trends,
+        ["offences"],
+        totals_by=["year"],
+        measure="serious_violence",
+        row_keys=["district", "year"],
+        column_keys={"offences": {}},
+    )
 
 
 def trend_finding(family: pd.DataFrame, districts: list[str]) -> tuple[str, list[str], list[str]]:
@@ -164,8 +228,10 @@ def trend_finding(family: pd.DataFrame, districts: list[str]) -> tuple[str, list
 
 
 def trends_figure(
-    trends: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
+    protected: Protected, config: AssessmentConfig, family: pd.DataFrame
 ) -> charts.FigureSpec:
+    """Small multiples from the district-by-year counts through the gate (``protect_trends``)."""
+    trends = protected.frame
     from plotly.subplots import make_subplots
 
     districts = list(dict.fromkeys(trends["district"]))
@@ -206,7 +272,7 @@ def trends_figure(
         f"each year {config.first_year} to {config.assessment_year}. A significant rising trend "
         f"(after adjustment for the number of tests): {', '.join(rising) or 'none'}; a "
         f"significant falling trend: {', '.join(falling) or 'none'}.",
-        data=trends,
+        data=protected,
         x_title="",
         y_title="",
         scope=scope.serious_violence_scope(config)

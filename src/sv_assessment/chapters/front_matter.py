@@ -70,7 +70,7 @@ def open_data_front_matter(config: AssessmentConfig) -> str:
         "local definition of serious violence used with partner data cannot be applied here; "
         "*Scope: what public data can and cannot show* lists what is left out.\n\n"
         f"All figures are aggregates. Counts from 1 to {config.minimum_count - 1} are suppressed "
-        f"and shown as [c]."
+        f"and shown as [c], with further cells hidden where a total would reveal them."
         f"{synthetic}\n"
     )
 

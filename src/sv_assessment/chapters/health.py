@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sv_assessment.analysis.disclosure import Gate, Protected, yearly_relations
 from sv_assessment.chapters import charts
 from sv_assessment.config import AssessmentConfig
 
@@ -16,6 +17,20 @@ UNDER_25_BANDS = ("0-9", "10-17", "18-24")
 # Police offence groups that record an injury, the nearest like-for-like to A&E attendances.
 INJURY_GROUPS = ("Homicide", "Attempted murder", "Violence with injury")
 SOURCE_AE = "NHS emergency department (A&E) attendances supplied by the partnership"
+# The published list of injury mechanisms. The input's mechanism column is free text in some
+# systems ("stabbed with scissors at school"), so a value is published only as one of these
+# categories: anything that is not one of them, word for word, is counted as "Other".
+MECHANISM_CATEGORIES = (SHARP, "Blunt object", "Body part (hit, kick)", "Firearm", "Other")
+NOT_RECORDED = "Not recorded"
+_NOT_RECORDED_WORDS = {"", "unknown", "not known", "not recorded"}
+
+
+def mechanism_category(values: pd.Series) -> pd.Series:
+    """Each mechanism as a published category: free text never reaches an output."""
+    lookup = {c.lower(): c for c in MECHANISM_CATEGORIES}
+    text = values.astype("string").str.strip().str.lower()
+    category = text.map(lambda v: lookup.get(v, "Other") if isinstance(v, str) else NOT_RECORDED)
+    return category.where(~text.fillna("").isin(_NOT_RECORDED_WORDS), NOT_RECORDED).astype(str)
 
 
 def not_provided_note(config: AssessmentConfig) -> str:
@@ -62,7 +77,9 @@ def yearly_comparison(
             "year": years,
             "ae_assault_attendances": per_year(frame),
             "ae_assault_under_25": per_year(young),
-            "ae_sharp_object_under_25": per_year(young[young["mechanism"] == SHARP]),
+            "ae_sharp_object_under_25": per_year(
+                young[mechanism_category(young["mechanism"]) == SHARP]
+            ),
             "police_injury_violence_victim_under_25": per_year(offences[injury & victim_young]),
             "police_knife_enabled_victim_under_25": per_year(offences[enabled & victim_young]),
         }
@@ -80,7 +97,8 @@ def mechanism_table(ae: pd.DataFrame | None, config: AssessmentConfig) -> pd.Dat
         return None
     frame = in_window(ae, config)
     latest = frame[frame["year"] == config.assessment_year]
-    counts = latest["mechanism"].fillna("Not recorded").value_counts()
+    counts = mechanism_category(latest["mechanism"]).value_counts()
+    counts = counts.reindex([*MECHANISM_CATEGORIES, NOT_RECORDED], fill_value=0)
     table = counts.rename_axis("mechanism").rename("attendances").reset_index()
     total = table["attendances"].sum()
     table["percent"] = (100 * table["attendances"] / total).round(1) if total else 0.0
@@ -114,13 +132,50 @@ def monthly_series(
     )
 
 
+YEARLY_COUNTS = [
+    "ae_assault_attendances",
+    "ae_assault_under_25",
+    "ae_sharp_object_under_25",
+    "police_injury_violence_victim_under_25",
+    "police_knife_enabled_victim_under_25",
+]
+MONTHLY_COUNTS = ["ae_assault_under_25", "police_injury_violence_victim_under_25"]
+
+
+def protected_yearly(yearly: pd.DataFrame, protect: Gate) -> Protected:
+    """The yearly comparison through the gate. The columns nest (under-25s within all, sharp
+    objects within under-25s) or count different things, so they add up to no total."""
+    return protect(
+        yearly,
+        YEARLY_COUNTS,
+        derived_columns=["sharp_object_under_25_percent"],
+        grand_total_known=False,
+    )
+
+
+def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
+    """The two monthly series through the gate; each year's months add up to the year's
+    totals, which ``yearly_comparison`` publishes."""
+    relations = yearly_relations(monthly["month"], MONTHLY_COUNTS)
+    return protect(monthly, MONTHLY_COUNTS, relations=relations, grand_total_known=False)
+
+
 def comparison_figure(
-    monthly: pd.DataFrame, yearly: pd.DataFrame, config: AssessmentConfig, police_source: str
+    monthly: Protected, yearly: Protected, config: AssessmentConfig, police_source: str
 ) -> charts.FigureSpec:
-    """Both monthly series on one chart; ``monthly`` must already be through suppression."""
-    first, last = yearly.iloc[0], yearly.iloc[-1]
-    ae_dir = "more" if last.ae_assault_under_25 > first.ae_assault_under_25 else "fewer"
-    long = monthly.melt(id_vars="month", var_name="series", value_name="count")
+    """Both monthly series on one chart, from the tables through the gate."""
+    frame, years = monthly.frame, yearly.frame
+    first, last = years.iloc[0], years.iloc[-1]
+    title = "A&E assault attendances by under-25s and police-recorded injury violence"
+    if not (pd.isna(first.ae_assault_under_25) or pd.isna(last.ae_assault_under_25)):
+        more = last.ae_assault_under_25 > first.ae_assault_under_25
+        title = (
+            f"A&E saw {'more' if more else 'fewer'} assault attendances by under-25s in "
+            f"{int(last.year)} than in {int(first.year)} "
+            f"({yearly.text(len(years) - 1, 'ae_assault_under_25')} against "
+            f"{yearly.text(0, 'ae_assault_under_25')})"
+        )
+    long = frame.melt(id_vars="month", var_name="series", value_name="count")
     long["series"] = long["series"].map(
         {
             "ae_assault_under_25": "A&E assault attendances, patients under 25",
@@ -131,16 +186,14 @@ def comparison_figure(
     fig = charts.line_chart(long, "month", "count", series="series")
     return charts.FigureSpec(
         fig,
-        title=f"A&E saw {ae_dir} assault attendances by under-25s in {int(last.year)} than in "
-        f"{int(first.year)} ({int(last.ae_assault_under_25):,} against "
-        f"{int(first.ae_assault_under_25):,})",
+        title=title,
         alt_text="Line chart of assault-related A&E attendances by patients under 25 and "
         "police-recorded injury violence with a victim under 25, each month, "
-        f"{monthly.month.iloc[0]} to {monthly.month.iloc[-1]}. "
+        f"{frame.month.iloc[0]} to {frame.month.iloc[-1]}. "
         + "; ".join(
-            f"{int(r.year)}: {int(r.ae_assault_under_25):,} attendances, "
-            f"{int(r.police_injury_violence_victim_under_25):,} police offences"
-            for r in yearly.itertuples()
+            f"{int(r.year)}: {yearly.text(i, 'ae_assault_under_25')} attendances, "
+            f"{yearly.text(i, 'police_injury_violence_victim_under_25')} police offences"
+            for i, r in enumerate(years.itertuples())
         ),
         data=monthly,
         x_title="Month",
@@ -152,28 +205,23 @@ def comparison_figure(
     )
 
 
-def _shown(count: int, config: AssessmentConfig) -> str:
-    """A count as a sentence may show it: [c] when small enough to be suppressed."""
-    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
+def headline(yearly: Protected, config: AssessmentConfig) -> str:
+    """The year's figures in words, each as the yearly table shows it ([c] where hidden)."""
+    last = len(yearly.frame) - 1
 
+    def shown(column: str) -> str:
+        return yearly.text(last, column)
 
-def headline(yearly: pd.DataFrame, config: AssessmentConfig) -> str:
-    last = yearly.iloc[-1]
-    young = int(last.ae_assault_under_25)
-    sharp = int(last.ae_sharp_object_under_25)
-    share = (
-        f"{last.sharp_object_under_25_percent:.1f}%"
-        if young >= config.minimum_count and not 1 <= sharp < config.minimum_count
-        else "a share not shown (small numbers)"
-    )
+    share = shown("sharp_object_under_25_percent")
+    share = "a share not shown (small numbers)" if share.startswith("[") else f"{float(share):.1f}%"
     return (
         f"In {config.assessment_year}, emergency departments recorded "
-        f"{_shown(int(last.ae_assault_attendances), config)} assault-related attendances by "
-        f"residents of {config.area_name} of all ages, {_shown(young, config)} of them by "
-        f"patients under 25, of whom {share} were injured with a sharp object. Like for like, "
-        f"the police recorded {_shown(int(last.police_injury_violence_victim_under_25), config)} "
-        f"homicides, attempted murders and violence with injury with a victim under 25 (any "
-        f"place), {_shown(int(last.police_knife_enabled_victim_under_25), config)} of them "
-        f"knife-enabled. The two sources count different things (injuries treated against "
-        f"offences recorded) and neither is a subset of the other."
+        f"{shown('ae_assault_attendances')} assault-related attendances by residents of "
+        f"{config.area_name} of all ages, {shown('ae_assault_under_25')} of them by patients "
+        f"under 25, of whom {share} were injured with a sharp object. Like for like, the police "
+        f"recorded {shown('police_injury_violence_victim_under_25')} homicides, attempted "
+        f"murders and violence with injury with a victim under 25 (any place), "
+        f"{shown('police_knife_enabled_victim_under_25')} of them knife-enabled. The two "
+        f"sources count different things (injuries treated against offences recorded) and "
+        f"neither is a subset of the other."
     )

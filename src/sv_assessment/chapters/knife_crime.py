@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
+from sv_assessment.analysis.disclosure import Gate, Protected, yearly_relations
 from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.chapters.changes import AGE_GROUP_BANDS, NOT_RECORDED
 from sv_assessment.config import AssessmentConfig
@@ -21,10 +22,26 @@ def monthly_with_rolling(knife: pd.DataFrame, config: AssessmentConfig) -> pd.Da
     return frame
 
 
-def rolling_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
+def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
+    """Monthly offences and the rolling 12-month total through the gate. A reader knows each
+    rolling total is the sum of its 12 months, so the audit knows it too: two rolling totals
+    a month apart give back the difference of two months."""
+    relations = [
+        ([(m - k, "offences") for k in range(12)], (m, "rolling_12_month_total"))
+        for m in range(11, len(monthly))
+    ]
+    relations += yearly_relations(monthly["month"], ["offences"])
+    return protect(
+        monthly,
+        ["offences", "rolling_12_month_total"],
+        relations=relations,
+        grand_total_known=False,
+    )
+
+
+def rolling_figure(protected: Protected) -> charts.FigureSpec:
+    monthly = protected.frame
     rolling = monthly.dropna(subset=["rolling_12_month_total"])
-    first, last = rolling.iloc[0], rolling.iloc[-1]
-    direction = "risen" if last.rolling_12_month_total > first.rolling_12_month_total else "fallen"
     # Monthly counts (~300) and a 12-month total (~3,500) on one axis flatten the monthly line:
     # two panels over one time axis, each on its own scale.
     from plotly.subplots import make_subplots
@@ -49,19 +66,69 @@ def rolling_figure(monthly: pd.DataFrame) -> charts.FigureSpec:
         )
     fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
     fig.update_layout(height=600)
+    title = "Knife and weapon offences each month and the rolling 12-month total"
+    alt = ""
+    if len(rolling) >= 2:
+        first, last = rolling.iloc[0], rolling.iloc[-1]
+        change = last.rolling_12_month_total > first.rolling_12_month_total
+        title = (
+            f"The rolling 12-month total of knife and weapon offences has "
+            f"{'risen' if change else 'fallen'} from {int(first.rolling_12_month_total):,} to "
+            f"{int(last.rolling_12_month_total):,}"
+        )
+        alt = (
+            f" The rolling total was {int(first.rolling_12_month_total):,} in {first.month} and "
+            f"{int(last.rolling_12_month_total):,} in {last.month}."
+        )
     return charts.FigureSpec(
         fig,
-        title=f"The rolling 12-month total of knife and weapon offences has {direction} "
-        f"from {int(first.rolling_12_month_total):,} to "
-        f"{int(last.rolling_12_month_total):,}",
+        title=title,
         alt_text=f"Line chart of knife and weapon offences each month and the rolling 12-month "
-        f"total, {monthly.month.iloc[0]} to {monthly.month.iloc[-1]}. The rolling total "
-        f"was {int(first.rolling_12_month_total):,} in {first.month} and "
-        f"{int(last.rolling_12_month_total):,} in {last.month}.",
-        data=monthly,
+        f"total, {monthly.month.iloc[0]} to {monthly.month.iloc[-1]}.{alt}",
+        data=protected,
         x_title="Month recorded",
         y_title="Offences",
         scope=scope.KNIFE_AND_WEAPON_SCOPE,
+    )
+
+
+CHANGE_DERIVED = [
+    "percent_change",
+    "rate_ratio",
+    "ratio_lower",
+    "ratio_upper",
+    "assessment",
+    "adjusted_p_value",
+]
+
+
+def protected_change(table: pd.DataFrame, protect: Gate, **options) -> Protected:
+    """A change table (``year_on_year``, ``age_group_change``, ``district_change``) through
+    the gate: a hidden count hides its rate, change, ratio, interval and verdict. Each year's
+    column adds up to the area's total that year, which ``year_on_year`` publishes."""
+    options.setdefault("column_sums_known", True)
+    counts = [c for c in table.columns if c.startswith("offences_")]
+    derived = [c for c in table.columns if c.startswith("rate_") or c in CHANGE_DERIVED]
+    return protect(table, counts, derived_columns=derived, not_applicable=derived, **options)
+
+
+def change_sentence(protected: Protected, row: int, label: str, config: AssessmentConfig) -> str:
+    """'Knife and weapon offences: 512 in 2024 against 470 in 2023 (+8.9%; ...)', with [c] for
+    a hidden count and no change figures beside it."""
+    now, before = config.assessment_year, config.assessment_year - 1
+    frame = protected.frame
+    text_now = protected.text(row, f"offences_{now}")
+    text_before = protected.text(row, f"offences_{before}")
+    values = frame.iloc[row]
+    if pd.isna(values[f"offences_{now}"]) or pd.isna(values[f"offences_{before}"]):
+        return (
+            f"{label}: {text_now} in {now} against {text_before} in {before} (the change is "
+            "not shown for counts this small)."
+        )
+    return (
+        f"{label}: {text_now} in {now} against {text_before} in {before} "
+        f"({values.percent_change:+.1f}%; rate ratio {values.rate_ratio:.2f}, 95% CI "
+        f"{values.ratio_lower:.2f} to {values.ratio_upper:.2f}): {values.assessment}."
     )
 
 
@@ -188,6 +255,12 @@ def district_change(
     return with_verdicts(table, family, "district").drop(columns=[f"rate_{now}", "percent_change"])
 
 
+def protected_trend(trend: pd.DataFrame, protect: Gate) -> Protected:
+    """Offences and rates by age group and year through the gate (each year's total of knife
+    offences with an age recorded is not published, so only the grand total is assumed)."""
+    return protect(trend, ["offences"], derived_columns=["rate"], row_keys=["age_group", "year"])
+
+
 def age_group_trend(
     knife: pd.DataFrame, population: pd.DataFrame, config: AssessmentConfig
 ) -> pd.DataFrame:
@@ -210,10 +283,11 @@ def age_group_trend(
     return pd.DataFrame(rows)
 
 
-def age_group_figure(trend: pd.DataFrame) -> charts.FigureSpec:
-    """Rates by age group over the years; ``trend`` must already be through suppression."""
+def age_group_figure(protected: Protected) -> charts.FigureSpec:
+    """Rates by age group over the years, drawn from the trend through the gate."""
+    trend = protected.frame
     latest = trend[trend["year"] == trend["year"].max()].dropna(subset=["rate"])
-    top = latest.loc[latest["rate"].idxmax()] if len(latest) else None
+    top = latest.loc[latest["rate"].astype(float).idxmax()] if len(latest) else None
     finding = (
         f"{top.age_group} have the highest rate of knife and weapon offences in {int(top.year)}"
         if top is not None
@@ -226,7 +300,7 @@ def age_group_figure(trend: pd.DataFrame) -> charts.FigureSpec:
         alt_text="Line chart of knife and weapon offences per 1,000 residents of the same age, "
         "by year, for children, young adults and adults. "
         + "; ".join(f"{r.age_group} {int(r.year)}: {r.rate:.2f}" for r in latest.itertuples()),
-        data=trend,
+        data=protected,
         x_title="Year recorded",
         y_title="Offences per 1,000 residents of that age",
         scope=scope.KNIFE_AND_WEAPON_SCOPE

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sv_assessment import provenance
 from sv_assessment.analysis import significance
+from sv_assessment.analysis.disclosure import LOW, SYMBOLS
 from sv_assessment.catalog import StagedData
 from sv_assessment.chapters import scope
 from sv_assessment.config import AssessmentConfig
@@ -47,11 +48,12 @@ def inputs_table(inputs: dict[str, dict], periods: dict[str, str] | None = None)
 
 
 def date_span(dates: pd.Series) -> str:
-    """'3 Jan 2020 to 31 Dec 2024' for a date column, or '' if it has no dates."""
+    """'January 2020 to December 2024' for a date column, or '' if it has no dates. Months,
+    not days: the first and last dates are one offence's or attendance's own dates."""
     known = dates.dropna()
     if known.empty:
         return ""
-    return f"{known.min():%-d %b %Y} to {known.max():%-d %b %Y}"
+    return f"{known.min():%B %Y} to {known.max():%B %Y}"
 
 
 def input_periods(staged_dir: Path) -> dict[str, str]:
@@ -115,14 +117,49 @@ def statistical_methods(config: AssessmentConfig, family_summary: str) -> str:
 
 
 def disclosure_rule(config: AssessmentConfig) -> str:
-    return (
-        f"Every published table and every chart's data pass through small-number "
-        f"suppression: counts from 1 to {config.minimum_count - 1} are shown as [c] (zeros "
-        f"are shown), and further cells are hidden wherever a published total would let a "
-        f"hidden cell be worked out. Rates built on a hidden count are hidden too. Places are "
-        f"published only as counts for LSOAs (about 1,500 residents each); no offence, "
-        f"person or address is published."
+    """What the disclosure control guarantees, the policy in force and what each symbol means."""
+    small = f"1 to {config.minimum_count - 1}"
+    zeros = (
+        "Zeros are shown as 0 (a true zero discloses no one), so a hidden cell is never zero."
+        if config.show_zeros
+        else "Zeros are hidden as [c] like the small counts."
     )
+    rule = (
+        "its interval spans at least the threshold, or it reaches from the smallest count a "
+        "hidden cell can be up to the threshold"
+        if config.protection == "range"
+        else "its interval spans at least the threshold"
+    )
+    symbols = "\n".join(f"- **{s}**: {meaning}." for s, meaning in SYMBOLS.items() if s != LOW)
+    return f"""\
+Every published number comes from a table that passed one disclosure gate: the tables and
+their CSVs, every chart's data (the chart itself, its hover text and its *Data for this chart*
+table), the sentences and titles, the data-quality pages and the run record.
+
+- **Threshold {config.minimum_count}**: counts from {small} are hidden (primary suppression).
+  {zeros}
+- **Secondary suppression, audited exactly.** A hidden count could be worked out by
+  subtraction from a total shown in the same table or published elsewhere in the report (a
+  district's count in another table, the area's total in a headline). So for every table, with
+  its margins and the totals a reader knows, the least and greatest value each hidden cell
+  could take are found by linear programming (the interval audit of tau-Argus and sdcTable);
+  further cells, the smallest that will do, are hidden until every hidden cell is protected:
+  {rule} (protection rule `{config.protection}`).
+- **Derived figures**: a rate, interval, percentage, ratio, rank or comparison on a row with
+  a hidden count is hidden too, since with the population it would give the count back.
+- **Free text and exact dates** are never published: injury mechanisms are published only as
+  one of a fixed list of categories (anything else is counted as Other), and periods are given
+  in months.
+- **Checked before publishing**: the build reads back every published file (CSVs, the web page
+  with its embedded chart data, the PDF text, the executed notebooks, the data-quality pages
+  and the run record), looks for any count from {small} and tries to recover every hidden cell
+  by subtraction across all the tables; any breach stops the build and nothing is published.
+
+The symbols, as the Government Statistical Service uses them (in the CSVs too, where each
+table's `.csv-metadata.json` declares them):
+
+{symbols}
+"""
 
 
 def limitations(

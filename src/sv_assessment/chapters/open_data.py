@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import comparison, disclosure, measures, significance
-from sv_assessment.chapters import changes, charts, districts
+from sv_assessment.chapters import changes, charts
 from sv_assessment.chapters.open_data_periods import (
     full_year,
     period_label,
@@ -121,13 +121,15 @@ def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     fig = charts.line_chart(
         monthly.astype({"crimes": float}), "month", "crimes", series="crime_type"
     )
-    data = monthly.copy()
-    data["crimes"] = [
-        "nothing published"
-        if coverage != "published"
-        else (disclosure.SUPPRESSED_MARKER if pd.isna(value) else f"{int(value):,}")
-        for value, coverage in zip(monthly["crimes"], monthly["coverage"], strict=True)
+    # As the gate left it: [c] for a hidden count, [x] for a month with nothing published.
+    unpublished = (monthly["coverage"] != "published").to_numpy()
+    data = monthly.drop(columns="coverage").reset_index(drop=True)
+    status = pd.DataFrame("", index=data.index, columns=data.columns, dtype=object)
+    status["crimes"] = [
+        disclosure.NOT_AVAILABLE if gap else disclosure.CONFIDENTIAL if pd.isna(v) else ""
+        for gap, v in zip(unpublished, data["crimes"], strict=True)
     ]
+    protected = disclosure.Protected(data, status, ("crimes",))
     return charts.FigureSpec(
         fig,
         title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
@@ -140,7 +142,7 @@ def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
             if missing
             else "Every month was published."
         ),
-        data=data.drop(columns="coverage"),
+        data=protected,
         x_title="Month",
         y_title="Crimes",
         scope=f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk,"
@@ -203,21 +205,6 @@ def district_table(
     table = pop.merge(counts, left_on="district_code", right_index=True, how="left")
     table["crimes"] = counts.sum(axis=1).to_numpy()
     return comparison.rank_against_area(table, "crimes", "population", area_rate)
-
-
-def funnel_figure(
-    table: pd.DataFrame, config: AssessmentConfig, area_rate: float | None = None
-) -> charts.FigureSpec:
-    return districts.funnel_figure(
-        table,
-        config,
-        "crimes",
-        "the crimes in scope",
-        "Crimes",
-        area_rate,
-        f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, any "
-        f"age, any place, {config.assessment_year} (every month published)",
-    )
 
 
 def district_crime_types(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

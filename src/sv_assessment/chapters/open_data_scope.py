@@ -130,7 +130,11 @@ def source_table(config: AssessmentConfig, inputs: dict) -> pd.DataFrame:
             if "population" in inputs and inputs["population"].get("provided")
             else "Census 2021 usual residents (ONS TS001), from the config",
         ),
-        ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
+        (
+            "Small-number suppression",
+            f"Counts from 1 to {config.minimum_count - 1} shown as [c], with further cells "
+            "hidden where a total would reveal them",
+        ),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 
@@ -153,7 +157,11 @@ METHODS = """\
   are compared with the area on a funnel plot with 95% and 99.8% limits. **Year-on-year
   change** compares the same calendar months in both years, with an exact conditional rate
   ratio; a change is called significant only where p < 0.05.
-- **Disclosure control**: counts from 1 to the threshold minus one are suppressed ([c]).
+- **Disclosure control**: counts from 1 to the threshold minus one are suppressed ([c]), with
+  further cells hidden, audited exactly by linear programming, wherever a total published
+  anywhere in the report would let a hidden count be worked out; rates and comparisons beside
+  a hidden count are hidden too. [x] marks a figure that is not available, [z] one that does
+  not apply.
 """
 
 LIMITATIONS = """\

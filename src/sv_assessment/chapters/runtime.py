@@ -12,7 +12,7 @@ import base64
 import html
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from sv_assessment.analysis import definitions, disclosure
 from sv_assessment.catalog import StagedData
-from sv_assessment.chapters import charts, labels
+from sv_assessment.chapters import charts, publishing
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.paths import COMMENTARY_DIR
 
@@ -83,6 +83,8 @@ class Chapter:
     place: str | tuple[str, ...] | None = None  # a group's districts: a tuple of codes
     # The whole area's config, when the chapter is narrowed to a place: its comparator.
     area_config: AssessmentConfig | None = None
+    # Each count cell published so far under a measure: shown (True) or hidden (False).
+    _decisions: dict = field(default_factory=dict, repr=False)
 
     @property
     def source(self) -> str:
@@ -158,79 +160,84 @@ class Chapter:
         if text:
             self.markdown(text)
 
-    def publishable(
+    # Publishing: every table and chart's data through the disclosure gate --------------------
+    @property
+    def disclosure(self) -> disclosure.DisclosurePolicy:
+        return disclosure.DisclosurePolicy.from_config(self.config)
+
+    def count(self, value: float | None) -> str:
+        """A count as a sentence may show it: '1,234', or [c] when it is small."""
+        return self.disclosure.count_text(value)
+
+    def protect(
         self,
         frame: pd.DataFrame,
         count_columns: list[str],
-        row_total_column: str | None = None,
         rate_columns: list[str] | None = None,
-    ) -> pd.DataFrame:
-        """Small counts suppressed (and whatever would reveal them), ready to show.
-
-        ``rate_columns`` are hidden wherever any count column in the row is hidden, since a
-        rate (or a ratio of rates) and the populations would give the count back."""
-        out = disclosure.suppress_table(
-            frame, count_columns, self.config.minimum_count, row_total_column=row_total_column
+        **options,
+    ) -> disclosure.Protected:
+        """The table through the gate (``disclosure.protect_table``): small counts hidden, extra
+        cells hidden until no hidden cell can be worked out, rates beside them hidden. A cell
+        that an earlier table of this chapter published under the same ``measure`` keeps the
+        decision made there, so two tables never show and hide the same count."""
+        options.setdefault("derived_columns", rate_columns or ())
+        return disclosure.protect_table(
+            frame, count_columns, self.disclosure, register=self._decisions, **options
         )
-        if rate_columns:
-            hidden = out[count_columns].isna().any(axis=1).to_numpy()
-            for column in rate_columns:
-                if pd.api.types.is_numeric_dtype(out[column]):
-                    values = pd.to_numeric(out[column], errors="coerce").astype("Float64")
-                    values[hidden] = pd.NA
-                else:  # text such as "n/a" stays; hidden cells get the marker
-                    values = out[column].astype(object).where(~hidden, disclosure.SUPPRESSED_MARKER)
-                out[column] = values
-        return out
 
-    def _write_csv(self, frame: pd.DataFrame, name: str) -> Path:
-        self.tables_dir.mkdir(parents=True, exist_ok=True)
-        path = self.tables_dir / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
-        return path
+    def publishable(
+        self, frame: pd.DataFrame, count_columns: list[str], rate_columns=None, **options
+    ) -> pd.DataFrame:
+        """``protect``'s table as a frame (hidden cells NA), for code that reshapes it before
+        drawing; a chart drawn from it must hand the gate's symbols on (``Protected``)."""
+        return self.protect(frame, count_columns, rate_columns, **options).frame
 
     def table(
         self,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | disclosure.Protected,
         name: str,
         caption: str,
         count_columns: list[str] | None = None,
         row_total_column: str | None = None,
         rate_columns: list[str] | None = None,
+        **options,
     ) -> None:
-        """Show a table (after suppression of its count columns) and save it as a CSV, with
-        plain-English column headers."""
-        if frame.empty:
-            self._write_csv(labels.plain_headers(frame), name)
+        """Show a table and save it as a CSV with its metadata, after the gate: ``frame`` is a
+        ``Protected`` table or is protected here (``count_columns`` says which are counts;
+        ``rate_columns`` are hidden beside a hidden count)."""
+        protected = (
+            frame
+            if isinstance(frame, disclosure.Protected)
+            else self.protect(
+                _years_as_text(frame),
+                count_columns or [],
+                rate_columns,
+                row_total_column=row_total_column,
+                **options,
+            )
+        )
+        publishing.write_table(protected, name, caption, self.disclosure, self.tables_dir)
+        if protected.frame.empty:
             self.markdown(f"**{caption}:** none.")
             return
-        shown = (
-            self.publishable(frame, count_columns, row_total_column, rate_columns)
-            if count_columns
-            else frame
-        )
-        published = labels.plain_headers(disclosure.format_for_publication(_years_as_text(shown)))
-        self._write_csv(published, name)
-        _display(
-            {
-                "text/html": charts.data_table_html(published, caption),
-                "text/markdown": charts.markdown_table(published, caption),
-                "text/plain": caption,
-            }
-        )
+        _display(publishing.table_bundle(protected, name, caption))
 
     def figure(self, spec: charts.FigureSpec, name: str) -> None:
-        """Show a chart with its alt text and its data, and save the data as a CSV."""
+        """Show a chart with its alt text and its data, and save the data as a CSV. The chart
+        must be drawn from a table that passed the gate (``spec.data`` is ``Protected``)."""
+        if not isinstance(spec.data, disclosure.Protected):
+            raise disclosure.DisclosureError(
+                f"chart {name}: its data did not pass the disclosure gate; draw it from "
+                "chapter.protect(...) and give that as FigureSpec.data"
+            )
         # The finding title and the source are drawn in the figure itself, so the chart reads
         # the same in JupyterLab (which shows the Plotly JSON), on the page and in the PDF.
         source = spec.source or self.source
         fig = charts.house_style(
             spec.figure, spec.title, spec.x_title, spec.y_title, source, spec.zero_based
         )
-        published = labels.plain_headers(
-            disclosure.format_for_publication(_years_as_text(spec.data))
-        )
-        self._write_csv(published, name)
+        publishing.write_table(spec.data, name, spec.title, self.disclosure, self.tables_dir)
+        published = publishing.for_readers(spec.data)
         div = web_figure(fig).to_html(
             full_html=False,
             include_plotlyjs=False,

@@ -52,7 +52,12 @@ def definition_table(config: AssessmentConfig) -> pd.DataFrame:
             f"{config.first_year} to {config.assessment_year} (calendar years, by date recorded)",
         ),
         ("Knife and weapon crime (separate measure)", KNIFE_AND_WEAPON_SCOPE),
-        ("Small-number suppression", f"Counts from 1 to {config.minimum_count - 1} shown as [c]"),
+        (
+            "Small-number suppression",
+            f"Counts from 1 to {config.minimum_count - 1} shown as [c], with further cells "
+            f"hidden where a total would reveal them (protection rule: {config.protection}; "
+            f"zeros {'shown' if config.show_zeros else 'hidden'})",
+        ),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 

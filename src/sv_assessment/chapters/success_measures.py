@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sv_assessment.analysis import disclosure
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.config import AssessmentConfig
 
 NOT_AVAILABLE = "not available"
@@ -111,19 +111,12 @@ def count_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if str(c).startswith("count_")]
 
 
-def split(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The measures counted (to go through disclosure control) and those not available."""
+def protected(table: pd.DataFrame, protect: Gate) -> Protected:
+    """The measures through the gate: a measure the inputs cannot count has no count (shown
+    as [x], not available, never as a suppressed or zero count); the measures count different
+    things, so they add up to no total."""
+    columns = count_columns(table)
     available = table["status"].eq("counted from the inputs")
-    counted = table[available].astype({c: "int64" for c in count_columns(table)})
-    return counted.reset_index(drop=True), table[~available].reset_index(drop=True)
-
-
-def join(counted: pd.DataFrame, unavailable: pd.DataFrame, order: pd.Series) -> pd.DataFrame:
-    """Counted measures (already suppressed) formatted for publication, with the measures not
-    available shown as "not available", never as a suppressed or zero count."""
-    columns = count_columns(counted)
-    shown = disclosure.format_for_publication(counted, columns)
-    missing = unavailable.astype({c: object for c in columns})
-    missing[columns] = NOT_AVAILABLE
-    table = pd.concat([shown, missing], ignore_index=True)
-    return table.set_index("measure").loc[list(order)].reset_index()
+    frame = table.astype({c: "Float64" for c in columns})
+    frame.loc[~available, columns] = pd.NA
+    return protect(frame, columns, grand_total_known=False)

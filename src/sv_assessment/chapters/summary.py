@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import changes, districts, front_matter, scope, violence_profile
 from sv_assessment.config import AssessmentConfig
 
@@ -36,20 +37,23 @@ def key_findings(
     serious: pd.DataFrame,
     population: pd.DataFrame,
     config: AssessmentConfig,
+    protect: Gate,
 ) -> list[str]:
     """Volume and change, knife crime, the districts most affected, and who is counted; every
-    change judged within the family of tests the assessment publishes."""
+    change judged within the family of tests the assessment publishes, every count and rate
+    from a table through the gate, protected as where the table itself is shown."""
     family = changes.change_family(offences, population, config)
-    yearly = violence_profile.yearly_volume(serious, population, config)
+    yearly = violence_profile.protected_yearly(
+        violence_profile.yearly_volume(serious, population, config), protect
+    )
     findings = [violence_profile.headline(yearly, config, family)]
     knife = changes.change_sentences(family, changes.KNIFE, config)
     if knife:
         findings.append(f"Knife and weapon offences ({scope.KNIFE_AND_WEAPON_COVERS}). {knife}")
     now = config.assessment_year
-    findings.append(
-        highest_rate_sentence(districts.district_table(serious, population, config, family), now)
-    )
-    findings += district_changes(family, config)
+    table = districts.district_table(serious, population, config, family)
+    findings.append(highest_rate_sentence(districts.rates_view(table, now, protect), now))
+    findings += district_changes(family, config, districts.change_view(table, now, protect))
     definition = config.serious_violence
     shares = violence_profile.young_people_shares(offences, definition, now)
     counted = violence_profile.who_is_counted(serious, definition, now)
@@ -59,15 +63,20 @@ def key_findings(
     return findings
 
 
-def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
-    top = table.iloc[0]
-    above = table.loc[table["compared_with_area"].str.startswith("above", na=False), "district"]
+def highest_rate_sentence(rates: Protected, year: int) -> str:
+    """The district with the highest rate whose count is shown, and those above the limit."""
+    shown = rates.frame.dropna(subset=["rate"])
+    flags = shown["compared_with_area"].astype("string")
+    above = shown.loc[flags.str.startswith("above", na=False), "district"].tolist()
     where = (
         f"{scope.plural(len(above), 'district')} {'was' if len(above) == 1 else 'were'} above "
         f"the area's 95% control limit: {', '.join(above)}."
         if len(above)
-        else "No district's rate was above the area's 95% control limit."
+        else "No district's rate shown was above the area's 95% control limit."
     )
+    if shown.empty:
+        return where
+    top = shown.loc[shown["rate"].astype(float).idxmax()]
     return (
         f"{top.district} had the highest rate of serious violence in {year}: "
         f"{top.rate:.2f} per 1,000 residents (95% CI {top.rate_lower:.2f} to "
@@ -75,10 +84,18 @@ def highest_rate_sentence(table: pd.DataFrame, year: int) -> str:
     )
 
 
-def district_changes(family: pd.DataFrame, config: AssessmentConfig) -> list[str]:
+def district_changes(
+    family: pd.DataFrame, config: AssessmentConfig, change: Protected
+) -> list[str]:
     """A sentence for each district whose serious violence changed significantly (on the year
     before, or as a trend across the window) after adjusting for the number of tests; or one
-    sentence saying none did."""
+    sentence saying none did. A change on the year before is worded only where the change
+    table (``change``, through the gate) shows both years' counts."""
+    now, before = config.assessment_year, config.assessment_year - 1
+    frame = change.frame
+    hidden = set(
+        frame.loc[frame[f"offences_{now}"].isna() | frame[f"offences_{before}"].isna(), "district"]
+    )
     tests = family[
         (family["measure"] == changes.SERIOUS_VIOLENCE)
         & (family["group"] != changes.AREA)
@@ -92,7 +109,7 @@ def district_changes(family: pd.DataFrame, config: AssessmentConfig) -> list[str
                 f"{row.compared_with} (95% CI {row.lower:+.1f}% to {row.upper:+.1f}%): "
                 f"{row.assessment}."
             )
-        else:
+        elif row.group not in hidden:
             sentences.append(
                 f"{row.group}: {row.offences_now:,} offences in {config.assessment_year} "
                 f"against {int(row.offences_before):,} in {row.compared_with} "

@@ -1,4 +1,7 @@
-"""Chapter: the violence profile (volume and rate over time, offence mix, when, who, where)."""
+"""Chapter: the violence profile (volume and rate over time, offence mix, when, who, where).
+
+Long because each of its five parts has its table's disclosure protection beside it (which
+totals a reader knows), so the chart, the sentence and the table are worded from one gate."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures
+from sv_assessment.analysis.disclosure import DisclosurePolicy, Gate, Protected, yearly_relations
 from sv_assessment.chapters import changes, charts, scope
 from sv_assessment.config import AssessmentConfig, SeriousViolenceDefinition
 
@@ -23,11 +27,44 @@ def yearly_volume(
     )
 
 
-def headline(yearly: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame) -> str:
+RATES = ["rate", "rate_lower", "rate_upper"]
+
+
+def protected_yearly(yearly: pd.DataFrame, protect: Gate) -> Protected:
+    """The yearly table through the gate, the same way wherever it is shown."""
+    return protect(
+        yearly,
+        ["offences"],
+        derived_columns=RATES,
+        measure="serious_violence",
+        row_keys=["year"],
+        column_keys={"offences": {}},
+    )
+
+
+def protected_shares(shares: pd.DataFrame, protect: Gate) -> Protected:
+    """Young people's shares through the gate: the groups nest (under 18 within under 25 within
+    those with an age recorded), so they add up to no published total."""
+    return protect(
+        shares,
+        ["people", "with_age_recorded"],
+        derived_columns=["percent"],
+        grand_total_known=False,
+    )
+
+
+def headline(yearly: Protected, config: AssessmentConfig, family: pd.DataFrame) -> str:
     """The year's count and rate, then its change against the year before, against the
     baseline of the three years before, and the trend across the window, each judged within
-    the family of tests the assessment publishes."""
-    now = yearly.iloc[-1]
+    the family of tests the assessment publishes; from the yearly table through the gate."""
+    last = len(yearly.frame) - 1
+    now = yearly.frame.iloc[last]
+    if pd.isna(now.offences):
+        return (
+            f"In {config.assessment_year} there were **{yearly.text(last, 'offences')} serious "
+            f"violence offences** in {config.area_name}; the rate and the change are not shown "
+            "for counts this small."
+        )
     return f"In {config.assessment_year} there were **{int(now.offences):,} serious violence " + (
         f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
         + changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config)
@@ -35,14 +72,18 @@ def headline(yearly: pd.DataFrame, config: AssessmentConfig, family: pd.DataFram
 
 
 def yearly_figure(
-    yearly: pd.DataFrame, config: AssessmentConfig, family: pd.DataFrame
+    protected: Protected, config: AssessmentConfig, family: pd.DataFrame
 ) -> charts.FigureSpec:
     """The rate each year; the title states the tested finding (the assessment year against
-    its baseline, and the trend across every year), never the two ends of the window."""
+    its baseline, and the trend across every year), never the two ends of the window. Drawn
+    from the yearly table through the gate."""
+    yearly = protected.frame
     first, last = yearly.iloc[0], yearly.iloc[-1]
     baseline = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.BASELINE)
     trend = changes.pick(family, changes.SERIOUS_VIOLENCE, changes.AREA, changes.TREND)
-    parts = [f"Serious violence: {last.rate:.2f} per 1,000 residents in {int(last.year)}"]
+    parts = [
+        f"Serious violence: {protected.text(len(yearly) - 1, 'rate')} per 1,000 residents in {int(last.year)}"
+    ]
     if baseline is not None:
         parts.append(
             f"{abs(baseline.percent_change):.0f}% {'above' if baseline.percent_change > 0 else 'below'}"
@@ -56,8 +97,10 @@ def yearly_figure(
         title="; ".join(parts),
         alt_text=f"Bar chart of serious violence offences per 1,000 residents by year, "
         f"{int(first.year)} to {int(last.year)}, with 95% confidence intervals. "
-        + "; ".join(f"{int(r.year)}: {r.rate:.2f}" for r in yearly.itertuples()),
-        data=yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
+        + "; ".join(
+            f"{int(r.year)}: {protected.text(i, 'rate')}" for i, r in enumerate(yearly.itertuples())
+        ),
+        data=protected,
         x_title="Year",
         y_title="Offences per 1,000 residents",
         scope="; ".join(
@@ -74,21 +117,48 @@ def offence_mix(serious: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame
 
 
-def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
+def monthly_counts(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
     monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
-    frame = pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
-    peak = frame.loc[frame["offences"].idxmax()]
-    by_calendar_month = monthly.groupby(monthly.index.month).mean()
-    busiest = pd.Timestamp(2000, int(by_calendar_month.idxmax()), 1).strftime("%B")
+    return pd.DataFrame({"month": monthly.index.astype(str), "offences": monthly.to_numpy()})
+
+
+def protected_monthly(monthly: pd.DataFrame, protect: Gate) -> Protected:
+    """Monthly offences through the gate: each year's months add up to the yearly total."""
+    relations = yearly_relations(monthly["month"], ["offences"])
+    return protect(
+        monthly,
+        ["offences"],
+        relations=relations,
+        grand_total_known=False,
+        measure="serious_violence",
+        row_keys=["month"],
+        column_keys={"offences": {}},
+    )
+
+
+def monthly_figure(monthly: Protected, config: AssessmentConfig) -> charts.FigureSpec:
+    """Offences each month; ``monthly`` is ``monthly_counts`` through the gate."""
+    frame = monthly.frame
+    shown = frame.dropna(subset=["offences"])
     fig = charts.line_chart(frame, "month", "offences")
+    title = "Serious violence offences each month"
+    peak_text = ""
+    if len(shown):
+        peak = shown.loc[shown["offences"].astype(float).idxmax()]
+        calendar = pd.to_datetime(shown["month"]).dt.month
+        busiest = shown["offences"].astype(float).groupby(calendar.to_numpy()).mean().idxmax()
+        name = pd.Timestamp(2000, int(busiest), 1).strftime("%B")
+        title = (
+            f"{name} is the busiest month for serious violence on average; the single highest "
+            f"month was {peak.month}"
+        )
+        peak_text = f" The highest month was {peak.month} with {int(peak.offences):,} offences."
     return charts.FigureSpec(
         fig,
-        title=f"{busiest} is the busiest month for serious violence on average; the "
-        f"single highest month was {peak.month}",
+        title=title,
         alt_text=f"Line chart of serious violence offences each month from {frame.month.iloc[0]} "
-        f"to {frame.month.iloc[-1]}. The highest month was {peak.month} with "
-        f"{int(peak.offences):,} offences.",
-        data=frame,
+        f"to {frame.month.iloc[-1]}.{peak_text}",
+        data=monthly,
         x_title="Month recorded",
         y_title="Offences",
         scope="; ".join(
@@ -97,35 +167,43 @@ def monthly_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.Fi
     )
 
 
-def weekday_hour_figure(serious: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    """When in the week serious violence happens, from the offences with a time recorded; the
-    scope line says how many have none and are left out."""
-    year = config.assessment_year
-    latest = serious[serious["year"] == year]
-    untimed = int(latest["hour"].isna().sum())
-    matrix = definitions.weekday_hour_matrix(latest)
-    day, hour = matrix.stack().idxmax()
-    total = matrix.to_numpy().sum()
-    evening = matrix[[*range(18, 24), *range(0, 4)]].to_numpy().sum()
-    evening_share = 100 * evening / total if total else 0.0
-    fig = charts.heatmap(matrix)
+def weekday_hour_counts(serious: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Offences by day of the week (rows) and hour of the day (columns '00:00' to '23:00')."""
+    matrix = definitions.weekday_hour_matrix(serious[serious["year"] == year])
     data = matrix.reset_index().rename(columns={"weekday": "day"})
     data.columns = [str(c) if c == "day" else f"{int(c):02d}:00" for c in data.columns]
+    return data
+
+
+def weekday_hour_figure(
+    counts: Protected, config: AssessmentConfig, untimed: int
+) -> charts.FigureSpec:
+    """The heat map, drawn from the protected table (a hidden cell is drawn blank), from the
+    offences with a time recorded; the scope line says how many have none (``untimed``)."""
+    year = config.assessment_year
+    policy = DisclosurePolicy.from_config(config)
+    left_out = policy.count_text(untimed)
+    matrix = counts.frame.set_index("day").astype(float)
+    day, hour = matrix.stack().idxmax()
+    finding = f"Serious violence in {year} peaks on {day}s at {hour}"
+    if not (counts.status == "[c]").any().any():  # a share of a total with hidden parts
+        evening = matrix[[f"{h:02d}:00" for h in [*range(18, 24), *range(0, 4)]]].to_numpy()
+        total = matrix.to_numpy().sum()
+        if total:
+            finding += f"; {100 * evening.sum() / total:.0f}% happens between 18:00 and 03:59"
+    fig = charts.heatmap(matrix)
     return charts.FigureSpec(
         fig,
-        title=f"Serious violence in {year} peaks on {day}s at {hour:02d}:00; "
-        f"{evening_share:.0f}% of offences with a time recorded happen between 18:00 and 03:59",
+        title=finding,
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
-        f"hour of the day (columns). Darker cells mean more offences. The busiest hour "
-        f"is {day} {hour:02d}:00. {scope.plural(untimed, 'offence')} with no time recorded "
-        f"{'is' if untimed == 1 else 'are'} not shown.",
-        data=data,
+        f"hour of the day (columns). Darker cells mean more offences; blank cells are hidden "
+        f"small counts. The busiest hour is {day} {hour}. {left_out} offences with no time "
+        "recorded are not shown.",
+        data=counts,
         x_title="Hour of the day",
         y_title="Day of the week",
-        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: "
-        f"{scope.plural(int(total), 'offence')} with a time recorded; "
-        f"{scope.plural(untimed, 'offence')} with no time recorded "
-        f"{'is' if untimed == 1 else 'are'} left out",
+        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: offences "
+        f"with a time recorded; {left_out} with no time recorded left out",
     )
 
 
@@ -153,13 +231,16 @@ def who_table(serious: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def seasonality(serious: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:
-    """Average offences in each calendar month over the window, and its index against the
-    average month (100 = an average month)."""
+    """Offences in each calendar month over the window, the average month's offences and its
+    index against the average month (100 = an average month). The total is shown (and goes
+    through the gate) because the average is the total divided by the years."""
     monthly = definitions.monthly_counts(serious, config.first_year, config.assessment_year)
-    mean = monthly.groupby(monthly.index.month).mean()
+    by_month = monthly.groupby(monthly.index.month)
+    total, mean = by_month.sum(), by_month.mean()
     frame = pd.DataFrame(
         {
             "month": [pd.Timestamp(2000, m, 1).strftime("%B") for m in mean.index],
+            "offences": total.to_numpy(),
             "average_offences": mean.round(1).to_numpy(),
         }
     )
@@ -282,3 +363,8 @@ def who_sentence(
         f"recorded, {_role_shares(shares, 'Victims', minimum_count)}; of suspects, "
         f"{_role_shares(shares, 'Suspects', minimum_count)}."
     )
+
+
+def untimed(serious: pd.DataFrame, year: int) -> int:
+    """Offences in the year with no time recorded (left out of the heat map)."""
+    return int(serious.loc[serious["year"] == year, "hour"].isna().sum())

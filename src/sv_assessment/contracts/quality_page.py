@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from pathlib import Path
 
@@ -47,6 +48,37 @@ th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}
 a{color:#1d4f91}
 """
+
+
+# Keys (anywhere on the path) whose whole numbers count rows or records.
+COUNT_KEYS = re.compile(r"rows|count|records|removed|copies|skipped|set_aside|outside_area", re.I)
+CONFIDENTIAL = "[c]"
+
+
+def hide_small_counts(document, config: AssessmentConfig, path: str = ""):
+    """A copy of a JSON-like document with every count of rows from 1 to the threshold minus
+    one shown as [c] (zeros too, where the config hides zeros). Where rows set aside are
+    hidden, rows used are hidden too (read = used + set aside would give them back), and where
+    rows failing a check are hidden, so are the example rows (their number would)."""
+
+    def small(value) -> bool:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return False
+        return 1 <= value < config.minimum_count or (value == 0 and not config.show_zeros)
+
+    if isinstance(document, list):
+        return [hide_small_counts(item, config, path) for item in document]
+    if not isinstance(document, dict):
+        near = ".".join(path.split(".")[-2:])  # the key, or the dict of counts it is in
+        return CONFIDENTIAL if COUNT_KEYS.search(near) and small(document) else document
+    out = {
+        key: hide_small_counts(value, config, f"{path}.{key}") for key, value in document.items()
+    }
+    if out.get("rows_set_aside") == CONFIDENTIAL and "rows_used" in out:
+        out["rows_used"] = CONFIDENTIAL
+    if out.get("unexpected_count") == CONFIDENTIAL and out.get("example_rows"):
+        out["example_rows"] = []
+    return out
 
 
 def published_contracts(reports: list[dict]) -> list[dict]:
@@ -187,8 +219,8 @@ def publish_data_quality(staged_dir: Path, target: Path, config: AssessmentConfi
     """Write ``index.html`` and ``contracts.json`` into the published data-quality folder."""
     target.mkdir(parents=True, exist_ok=True)
     staged = StagedData(staged_dir)
-    reports = published_contracts(staged.contract_reports())
-    inputs = staged.input_summary()
+    reports = hide_small_counts(published_contracts(staged.contract_reports()), config)
+    inputs = hide_small_counts(staged.input_summary(), config)
     (target / "contracts.json").write_text(json.dumps(reports, indent=2), encoding="utf-8")
     title = f"{config.area_name} serious violence assessment {config.assessment_year}"
     page = render_page(reports, inputs, title, dt.datetime.now(dt.UTC))

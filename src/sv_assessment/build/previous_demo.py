@@ -11,15 +11,20 @@ from pathlib import Path
 import pandas as pd
 
 from sv_assessment.analysis import definitions, disclosure
-from sv_assessment.chapters import labels, maps, places, violence_profile
+from sv_assessment.chapters import maps, places, publishing, violence_profile
 from sv_assessment.config import AssessmentConfig
 
 
-def _published(frame: pd.DataFrame, counts: list[str], minimum: int) -> pd.DataFrame:
-    out = disclosure.suppress_table(frame, counts, minimum) if counts else frame
-    years = [c for c in out.columns if c == "year"]
-    out = out.astype({c: str for c in years})
-    return labels.plain_headers(disclosure.format_for_publication(out))
+def _published(
+    frame: pd.DataFrame, counts: list[str], config: AssessmentConfig, rates: tuple = ()
+) -> pd.DataFrame:
+    """The table as the pipeline publishes it: through the disclosure gate, plain headers."""
+    policy = disclosure.DisclosurePolicy.from_config(config)
+    years = [c for c in frame.columns if c == "year"]
+    frame = frame.astype({c: str for c in years})
+    protected = disclosure.protect_table(frame, counts, policy, derived_columns=rates)
+    published, _ = publishing.table_metadata(protected, "previous", "previous", policy)
+    return published
 
 
 def previous_tables(
@@ -30,7 +35,6 @@ def previous_tables(
     calendar = definitions.with_calendar(offences)
     calendar = calendar[calendar["year"].between(last.first_year, last.assessment_year)]
     serious = calendar[definitions.serious_violence_mask(calendar, last.serious_violence)]
-    minimum = config.minimum_count
     yearly = violence_profile.yearly_volume(serious, population, last)
     rates = maps.district_rates(serious, population, last)
     rates = rates[
@@ -47,11 +51,17 @@ def previous_tables(
         "sv_rate_by_year": _published(
             yearly[["year", "offences", "population", "rate", "rate_lower", "rate_upper"]],
             ["offences"],
-            minimum,
+            config,
+            ("rate", "rate_lower", "rate_upper"),
         ),
-        "district_rates": _published(rates, [f"offences_{last.assessment_year}"], minimum),
+        "district_rates": _published(
+            rates,
+            [f"offences_{last.assessment_year}"],
+            config,
+            ("rate", "rate_lower", "rate_upper"),
+        ),
         "places_top_lsoas": _published(
-            top, [c for c in top.columns if c.startswith("offences_")], minimum
+            top, [c for c in top.columns if c.startswith("offences_")], config
         ),
     }
 

@@ -196,3 +196,11 @@ def gaps_sentence(gaps: pd.DataFrame) -> str:
         + "; ".join(f"*{q}*" for q in missing["question"])
         + "."
     )
+
+
+def gated(chapter, spec, count_columns: tuple[str, ...] = ()):
+    """The chart with its data through the chapter's disclosure gate (``Chapter.figure``
+    draws only a protected table); counts in it are protected again, with the same result."""
+    from dataclasses import replace
+
+    return replace(spec, data=chapter.protect(spec.data, list(count_columns)))

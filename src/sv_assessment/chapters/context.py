@@ -226,8 +226,12 @@ def show_deprivation(
             "few offences to publish, and the charts would reveal it."
         )
         return None
-    chapter.figure(rate_figure(shown, chapter.year, what), f"{prefix}context_deprivation_rates")
-    return curve_figure(curve, index, chapter.year, what)
+    from sv_assessment.chapters.availability import gated
+
+    chapter.figure(
+        gated(chapter, rate_figure(shown, chapter.year, what)), f"{prefix}context_deprivation_rates"
+    )
+    return gated(chapter, curve_figure(curve, index, chapter.year, what))
 
 
 def with_lsoa_names(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sv_assessment.analysis.disclosure import NOT_AVAILABLE
 from sv_assessment.build import BuildOptions, build
 from sv_assessment.demo import police_uk as demo_police_uk
 
@@ -215,7 +216,8 @@ def test_months_with_nothing_published_are_missing_never_zero(built: tuple[Path,
     monthly = published(published_dir / "tables" / "od_monthly.csv")
     for month in (MISSING_MONTH, EMPTY_MONTH):
         cells = [r["crimes"] for r in monthly if r["Month"] == month]
-        assert cells and all(c == "nothing published" for c in cells), (month, cells)
+        # [x], the GSS symbol for "not available" (the table's metadata says so), never 0
+        assert cells and all(c == NOT_AVAILABLE for c in cells), (month, cells)
     coverage = {
         r["Month"]: r["Status"] for r in published(published_dir / "tables" / "od_dq_coverage.csv")
     }

@@ -71,7 +71,7 @@ def test_definition_table_is_written_from_the_rules(tmp_path: Path) -> None:
 
 def test_missing_ages_statement_says_what_happens(tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    text = scope.age_completeness_note(_offences(), config.serious_violence, 2024)
+    text = scope.age_completeness_note(_offences(), config.serious_violence, 2024, 1)
     assert "count in totals but not in breakdowns by age" not in text  # the old, false claim
     assert "not in the total" in text
     assert "1 offence met every other part" in text  # the one with neither age recorded
@@ -129,3 +129,10 @@ def test_success_measures_say_not_available_rather_than_zero(tmp_path: Path) -> 
     knife = offences["knife_flag"] & (offences["year"] == 2024)
     knife_row = table.index[table["measure"].str.startswith("2.")][0]
     assert shown.loc[knife_row, "count_2024"] == int(knife.sum())
+
+
+def test_age_completeness_note_never_states_a_small_count(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    text = scope.age_completeness_note(_offences(), config.serious_violence, 2024, 5)
+    assert "fewer than 5 offences met every other part" in text
+    assert "1 offence" not in text

@@ -110,7 +110,10 @@ def routes_sentence(
 
 
 def age_completeness_note(
-    offences: pd.DataFrame, definition: SeriousViolenceDefinition, year: int
+    offences: pd.DataFrame,
+    definition: SeriousViolenceDefinition,
+    year: int,
+    minimum_count: int = 5,
 ) -> str:
     """What really happens to offences with no age recorded, and what the total depends on."""
     if definition.age_under is None:
@@ -120,10 +123,14 @@ def age_completeness_note(
     neither = int((wider["victim_age"].isna() & wider["suspect_age"].isna()).sum())
     victim = 100 * wider["victim_age"].notna().mean() if len(wider) else 0.0
     suspect = 100 * wider["suspect_age"].notna().mean() if len(wider) else 0.0
+    # A small count is not published, in a sentence as in a table.
+    small = 1 <= neither < minimum_count
+    how_many = f"fewer than {minimum_count} offences" if small else plural(neither, "offence")
     return (
         f"An offence is counted only when a recorded age is under {definition.age_under}. In "
-        f"{year}, {plural(neither, 'offence')} met every other part of the definition but had "
-        f"neither age recorded, and {'is' if neither == 1 else 'are'} not in the total. Among "
+        f"{year}, {how_many} met every other part of the definition but had "
+        f"neither age recorded, and {'is' if neither == 1 and not small else 'are'} not in the "
+        f"total. Among "
         f"offences meeting the rest of the definition, the victim's age was recorded for "
         f"{victim:.0f}% and the suspect's for {suspect:.0f}%, so the total, and its trend, "
         f"depend on how completely ages are recorded (more suspects identified means more "

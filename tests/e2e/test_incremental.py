@@ -56,9 +56,16 @@ def test_one_column_read_by_one_analysis_chapter_reruns_only_that_chapter(projec
     )
     raw.to_csv(path, index=False)
     result = build(options)
-    # victim_sex is read by the violence profile only among the analysis chapters; data quality
-    # (completeness of every column) and methods (the input's SHA-256) read every input file.
-    assert notebooks_ran(result) == {"03_violence_profile", "02_data_quality", "09_methods"}
+    # victim_sex is read by the violence profile and the who chapter (victims by sex) among the
+    # analysis chapters; data quality (completeness of every column), methods (the input's
+    # SHA-256) and data gaps (what each input provides) read every input file.
+    assert notebooks_ran(result) == {
+        "03_violence_profile",
+        "12_who",
+        "02_data_quality",
+        "09_methods",
+        "11_data_gaps",
+    }
     reused = {"01_summary", "04_knife_crime", "05_districts", "06_places", "07_health"}
     assert {f"notebook {name}" for name in reused} <= set(result.reused)
     assert "inputs and contracts" in result.ran and "assemble" in result.ran

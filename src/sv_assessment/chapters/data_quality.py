@@ -46,7 +46,10 @@ def _field_names_for_readers(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def offence_completeness(offences: pd.DataFrame) -> pd.DataFrame:
-    columns = [c for c in all_columns("police_offences") if c != "offence_id"]
+    # Staged data made before an optional column existed (or by another reader) may lack it.
+    columns = [
+        c for c in all_columns("police_offences") if c != "offence_id" and c in offences.columns
+    ]
     return _field_names_for_readers(definitions.completeness(offences, columns))
 
 

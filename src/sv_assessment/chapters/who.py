@@ -19,6 +19,23 @@ from sv_assessment.chapters import charts
 
 ROLES = ("victim", "suspect")
 ID_COLUMNS = ("victim_id", "suspect_id")
+SEX_COLUMNS = ("Female", "Male", people.NOT_RECORDED)
+
+
+def _age_sex_margins() -> dict:
+    """What a reader knows of an age-by-sex table from the rest of the report, for the gate:
+    each band's total (the rates table's people), each sex's total, and, per sex, the under-18
+    bands together (the violence profile's "Under 18" row), so that a hidden cell cannot be
+    worked out from any of them."""
+    under_18 = [i for i, band in enumerate(people.AGE_BANDS) if band in ("0-9", "10-17")]
+    return {
+        "row_sums_known": True,
+        "column_sums_known": True,
+        "relations": [(tuple((i, sex) for i in under_18), None) for sex in SEX_COLUMNS],
+    }
+
+
+AGE_SEX_MARGINS = _age_sex_margins()
 
 
 def in_scope_any_age(offences: pd.DataFrame, config) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sv_assessment.analysis import definitions, people
+from sv_assessment.analysis.protected import Protected
 from sv_assessment.chapters import charts
 
 ROLES = ("victim", "suspect")
@@ -55,10 +56,12 @@ def scope_sentence(offences: pd.DataFrame, config) -> str:
     )
 
 
-def pyramid_figure(published: pd.DataFrame, role: str, year: int) -> charts.FigureSpec:
-    """Males to the left, females to the right, by age band; ``published`` is the suppressed
-    count table (a hidden cell is drawn as no bar, and listed as such in the alt text)."""
-    rows = published[published["age_band"] != people.NOT_RECORDED]
+def pyramid_figure(protected: Protected, role: str, year: int) -> charts.FigureSpec:
+    """Males to the left, females to the right, by age band; ``protected`` is the gated count
+    table (a hidden cell is drawn as no bar, and listed as such in the alt text)."""
+    published = protected.frame
+    banded = published["age_band"] != people.NOT_RECORDED
+    rows = published[banded]
     male = pd.to_numeric(rows["Male"], errors="coerce")
     female = pd.to_numeric(rows["Female"], errors="coerce")
     fig = go.Figure(
@@ -97,7 +100,7 @@ def pyramid_figure(published: pd.DataFrame, role: str, year: int) -> charts.Figu
             f"{r.age_band}: {shown(m)} male, {shown(f)} female"
             for r, m, f in zip(rows.itertuples(), male, female, strict=True)
         ),
-        data=rows[["age_band", "Male", "Female"]],
+        data=protected.select(banded, ["age_band", "Male", "Female"]),
         x_title=f"{role.capitalize()}s (males left, females right)",
         y_title="Age band",
     )

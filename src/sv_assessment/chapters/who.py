@@ -56,7 +56,23 @@ def scope_sentence(offences: pd.DataFrame, config) -> str:
     )
 
 
-def pyramid_figure(protected: Protected, role: str, year: int) -> charts.FigureSpec:
+def chart_scope(config, role: str) -> str:
+    """The pyramids' scope line: the definition without its age test, the year, and who is
+    drawn."""
+    sv = config.serious_violence
+    parts = ["Serious violence as defined in Methods, any age"]
+    if sv.public_place_only:
+        parts.append("public place")
+    if sv.exclude_domestic_abuse:
+        parts.append("domestic abuse excluded")
+    return ", ".join(parts) + (
+        f", {config.assessment_year}: each offence's {role}, where age and sex were recorded"
+    )
+
+
+def pyramid_figure(
+    protected: Protected, role: str, year: int, scope: str = ""
+) -> charts.FigureSpec:
     """Males to the left, females to the right, by age band; ``protected`` is the gated count
     table (a hidden cell is drawn as no bar, and listed as such in the alt text)."""
     published = protected.frame
@@ -103,6 +119,7 @@ def pyramid_figure(protected: Protected, role: str, year: int) -> charts.FigureS
         data=protected.select(banded, ["age_band", "Male", "Female"]),
         x_title=f"{role.capitalize()}s (males left, females right)",
         y_title="Age band",
+        scope=scope,
     )
 
 

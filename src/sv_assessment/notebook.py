@@ -30,13 +30,13 @@ def open_chapter(
     config, contracts and staging code) and its contracts passed: otherwise it is staged again,
     so an analyst never works on data staged by older code, and data whose contracts failed is
     refused with the same message on every run. A ``staged_dir`` given (as the pipeline gives
-    it) is used as it is. ``district``
+    it) is used as it is once staged. ``district``
     (a name or ONS code) narrows the chapter to that one district, for a district briefing."""
     config = load_config(config_path, assessment_year)
     place = config.for_place(district)
     work = WorkFolder.for_assessment(config.path.stem, config.assessment_year)
     staged = StagedData(Path(staged_dir)) if staged_dir else work.staged
-    if not staged_dir:
+    if not staged_dir or not staged.is_staged():
         orchestrate.stage(config, staged.directory, force=False)
     tables = Path(tables_dir) if tables_dir else work.interactive_tables_dir
     if district and not tables_dir:

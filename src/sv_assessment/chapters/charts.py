@@ -24,6 +24,7 @@ from sv_assessment.chapters.chart_layout import (
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 SEQUENTIAL = ("#F2F5F8", "#9DB3C7", "#4A7398", "#12436D")
 FONT = "Arial, Helvetica, sans-serif"
+PHONE_PLOT_WIDTH = chart_layout.PHONE_WIDTH - 64 - 16  # the plot between the margins
 TEXT_COLOUR = "#0B0C0C"
 
 
@@ -56,9 +57,16 @@ def house_style(
         + (10 if legend else 14)
         + (20 if panel_titles else 0)
     )
-    bottom = AXIS_BAND + len(source_lines) * SOURCE_SIZE * LINE + 8
-    left = 64
+    # Axis titles longer than the plot on a phone is wide (x) or tall (y) are wrapped, and the
+    # margin beside them grows by a line for each extra line.
+    x_lines = chart_layout.wrap_text(x_title, TEXT_SIZE, PHONE_PLOT_WIDTH - 8)
+    x_title = "<br>".join(x_lines) if x_title else x_title
+    bottom = AXIS_BAND + (len(x_lines) - 1) * TEXT_SIZE * LINE
+    bottom += len(source_lines) * SOURCE_SIZE * LINE + 8
     height = fig.layout.height or CHART_HEIGHT
+    y_lines = chart_layout.wrap_text(y_title, TEXT_SIZE, round(height - top - bottom - 8))
+    y_title = "<br>".join(y_lines) if y_title else y_title
+    left = 64 + (len(y_lines) - 1) * round(TEXT_SIZE * LINE)
     fig.update_layout(
         font={"family": FONT, "size": TEXT_SIZE, "color": TEXT_COLOUR},
         colorway=list(PALETTE),
@@ -312,6 +320,30 @@ class FigureSpec:
 # The PDF's chart images, drawn by Kaleido: one width for every chart, each at its own height
 # (the house style sizes the margins in px, so a chart drawn shorter would squeeze its plot).
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 900, CHART_HEIGHT, 2
+
+
+def for_print(fig: go.Figure) -> go.Figure:
+    """The chart as the PDF shows it: without its title, which the PDF prints once as the
+    figure's caption (drawn in the image too, a reader met it twice), and with the legend's
+    band sized for the image's width rather than a phone's. What is taken off comes off the
+    top, so the plot keeps its size."""
+    printed = go.Figure(fig)
+    annotations = list(printed.layout.annotations)
+    titles = [a for a in annotations if a.name == "title"]
+    cut = 0
+    if titles:
+        lines = (titles[0].text or "").count("<br>") + 1
+        cut += round(lines * chart_layout.TITLE_SIZE * chart_layout.LINE)
+    left, right = printed.layout.margin.l or 0, printed.layout.margin.r or 0
+    phone_rows = chart_layout.legend_rows(printed)
+    print_rows = chart_layout.legend_rows(printed, IMAGE_WIDTH - left - right)
+    cut += 30 * (phone_rows - print_rows)
+    top, height = printed.layout.margin.t or 0, printed.layout.height or IMAGE_HEIGHT
+    cut = min(cut, max(top - 10, 0))
+    # Assigned, not update_layout: that merges a shorter list into the old one item by item.
+    printed.layout.annotations = [a for a in annotations if a.name != "title"]
+    printed.update_layout(margin={"t": top - cut}, height=height - cut)
+    return printed
 
 
 def to_png(fig) -> bytes:

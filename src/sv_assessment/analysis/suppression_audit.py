@@ -24,7 +24,6 @@ __all__ = [
     "AuditRule",
     "UnprotectableError",
     "choose_hidden",
-    "consistent",
     "audit_cells",
     "failing_cells",
     "feasible_intervals",
@@ -138,39 +137,6 @@ def feasible_intervals(
             lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
             low[cell] = lowest.fun if lowest.status == 0 else least
     return low, high
-
-
-def consistent(
-    values: np.ndarray, hidden: np.ndarray, relations: Sequence[Relation], least: float = 1.0
-) -> bool:
-    """Whether some value of every hidden cell (at least ``least``) satisfies every relation
-    with the shown cells: a guessed relation that makes this False is not one a reader has."""
-    for relation in relations:
-        cells = (*relation.parts, relation.total)
-        if not any(hidden[c] for c in cells):
-            shown = sum(values[p] for p in relation.parts) - values[relation.total]
-            if abs(shown) > 0.5:
-                return False
-    for group in _components(len(values), relations, hidden):
-        unknowns = sorted(
-            {c for r in group for c in (*relations[r].parts, relations[r].total) if hidden[c]}
-        )
-        column = {cell: j for j, cell in enumerate(unknowns)}
-        a_eq = np.zeros((len(group), len(unknowns)))
-        b_eq = np.zeros(len(group))
-        for i, r in enumerate(group):
-            relation = relations[r]
-            for cell, sign in [*((p, 1.0) for p in relation.parts), (relation.total, -1.0)]:
-                if hidden[cell]:
-                    a_eq[i, column[cell]] += sign
-                else:
-                    b_eq[i] -= sign * values[cell]
-        found = linprog(
-            np.zeros(len(unknowns)), A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs"
-        )
-        if found.status == 2:
-            return False
-    return True
 
 
 def _exactly_pinned(hidden: np.ndarray, relations: Sequence[Relation]) -> set[int]:

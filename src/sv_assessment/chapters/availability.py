@@ -92,35 +92,39 @@ NEEDS: tuple[InputNeed, ...] = (
     InputNeed(
         "hospital_admissions",
         "Hospital admissions for assault by a sharp object (Home Office success measure)",
-        "admissions for assault by a sharp object (ICD-10 X99), under-25s, by district and year",
-        "NHS England Hospital Episode Statistics, through the Integrated Care Board or OHID",
+        "a CSV of emergency admissions for assault by a sharp object (ICD-10 X99) with the "
+        "columns area code, period (e.g. 2023-24), age group and admissions, by district or "
+        "local authority (`kind: hospital_admissions`)",
+        "NHS England Hospital Episode Statistics (admitted patient care), through the "
+        "Integrated Care Board or the Office for Health Improvement and Disparities",
         "Are under-25 hospital admissions for knife assault falling?",
-        readable=False,
     ),
     InputNeed(
         "ambulance_callouts",
         "Ambulance call-outs for assault",
-        "assault call-outs by district, month and age band",
-        "the regional ambulance service trust",
+        "a CSV of assault incidents attended with the columns area code, period (e.g. 2024 or "
+        "2023-24), age group and incidents, by district (`kind: ambulance_callouts`)",
+        "the regional ambulance service NHS trust (its assault call-out data, shared under "
+        "the Serious Violence Duty)",
         "Where and when does violence need an emergency response?",
-        readable=False,
     ),
     InputNeed(
         "school_exclusions",
         "School suspensions and permanent exclusions",
-        "suspensions and permanent exclusions by local authority and year",
+        "the local-authority rows of the DfE file as published (time_period, new_la_code, "
+        "la_name, school_type, headcount, susp, perm_excl; `kind: school_exclusions`)",
         "Department for Education, 'Suspensions and permanent exclusions in England' "
-        "(explore-education-statistics.service.gov.uk)",
+        "(explore-education-statistics.service.gov.uk, data by local authority)",
         "Are exclusions, a known risk factor, rising among local young people?",
-        readable=False,
     ),
     InputNeed(
         "youth_justice",
         "Youth justice first-time entrants",
-        "first-time entrants aged 10-17 by local authority and year",
-        "Youth Justice Board, youth justice statistics (local-level data)",
+        "a CSV of first-time entrants aged 10 to 17 with the columns area code, period (e.g. "
+        "2023-24) and first-time entrants, by local authority (`kind: youth_justice`)",
+        "Ministry of Justice and Youth Justice Board, 'Youth justice statistics' (the local "
+        "tables by youth justice service), or the local youth justice service",
         "Are more young people entering the justice system for the first time?",
-        readable=False,
     ),
 )
 

@@ -12,6 +12,13 @@ SOURCE_NAMES = {
     "police_offences": "Police-recorded crime (offence-level extract)",
     "population": "Resident population by district, year and age band",
     "ae_attendances": "Assault-related A&E attendances (optional)",
+    "deprivation": "LSOA deprivation deciles (optional)",
+    "boundaries": "District boundaries (optional)",
+    "previous_tables": "Last year's published assessment tables (optional)",
+    "hospital_admissions": "Hospital admissions for assault by a sharp object (optional)",
+    "ambulance_callouts": "Ambulance call-outs for assault (optional)",
+    "school_exclusions": "School suspensions and permanent exclusions (optional)",
+    "youth_justice": "Youth justice first-time entrants (optional)",
 }
 
 

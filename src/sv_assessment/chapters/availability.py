@@ -22,7 +22,9 @@ class InputNeed:
     provide: str  # what to supply
     source: str  # where a partnership gets it
     answers: str  # the question it answers
-    readable: bool = True  # False: this version of the pipeline cannot read it yet
+    # Used only beside a police extract (partner data, set against police counts by age): the
+    # open-data assessment, with no ages, lists it as such.
+    partner_only: bool = False
 
 
 NEEDS: tuple[InputNeed, ...] = (
@@ -98,6 +100,7 @@ NEEDS: tuple[InputNeed, ...] = (
         "NHS England Hospital Episode Statistics (admitted patient care), through the "
         "Integrated Care Board or the Office for Health Improvement and Disparities",
         "Are under-25 hospital admissions for knife assault falling?",
+        partner_only=True,
     ),
     InputNeed(
         "ambulance_callouts",
@@ -107,6 +110,7 @@ NEEDS: tuple[InputNeed, ...] = (
         "the regional ambulance service NHS trust (its assault call-out data, shared under "
         "the Serious Violence Duty)",
         "Where and when does violence need an emergency response?",
+        partner_only=True,
     ),
     InputNeed(
         "school_exclusions",
@@ -116,6 +120,7 @@ NEEDS: tuple[InputNeed, ...] = (
         "Department for Education, 'Suspensions and permanent exclusions in England' "
         "(explore-education-statistics.service.gov.uk, data by local authority)",
         "Are exclusions, a known risk factor, rising among local young people?",
+        partner_only=True,
     ),
     InputNeed(
         "youth_justice",
@@ -125,6 +130,7 @@ NEEDS: tuple[InputNeed, ...] = (
         "Ministry of Justice and Youth Justice Board, 'Youth justice statistics' (the local "
         "tables by youth justice service), or the local youth justice service",
         "Are more young people entering the justice system for the first time?",
+        partner_only=True,
     ),
 )
 
@@ -152,12 +158,7 @@ def not_available_note(config: AssessmentConfig, kind: str) -> str:
     where = (
         f" The config names `{config.inputs[name].path.name}`, which was not found." if name else ""
     )
-    how = (
-        f"To add it, provide {item.provide} and list it under `inputs:` in the config."
-        if item.readable
-        else f"This version of the pipeline does not read it yet; the partnership can ask for "
-        f"{item.provide}."
-    )
+    how = f"To add it, provide {item.provide} and list it under `inputs:` in the config."
     return (
         f"**Not available: {item.label.lower()}.** This input was not provided for this "
         f"assessment, so this section cannot answer: *{item.answers}*{where} {how} "
@@ -176,8 +177,8 @@ def data_gaps(
             continue
         have = item.kind in provided
         status = "provided" if have else "not provided"
-        if not have and not item.readable:
-            status = "not provided (not read by this version)"
+        if not have and item.partner_only and config.source == "police_uk":
+            status = "not used by the open-data assessment (partner-data assessment only)"
         rows.append(
             {
                 "input": item.label,

@@ -201,5 +201,5 @@ def panel(published: Protected, config: AssessmentConfig) -> str:
         f"{config.area_name}**\n\n" + "\n".join(items) + "\n\n"
         "Trends are the average change a year across the periods shown (in the rate per "
         "under-25 resident where the population covers them), the three judged together "
-        "(Benjamini–Hochberg).\n:::"
+        "(Benjamini–Hochberg); the 95% intervals are for each measure on its own.\n:::"
     )

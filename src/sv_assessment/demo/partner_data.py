@@ -51,6 +51,10 @@ SCHOOL_TYPES = (("State-funded primary", 0.55), ("State-funded secondary", 0.42)
                 ("Special", 0.03))  # fmt: skip
 
 
+# The demo's county council by its ONS code (the name a publisher's file gives it).
+UPPER_TIER_NAMES = {"E10000016": "Kent"}
+
+
 def _areas(config, upper_tier: bool) -> list[tuple[str, str, int]]:
     """(code, name, residents) of each area a publisher reports: districts, or upper-tier
     authorities with the residents of their districts."""
@@ -59,7 +63,7 @@ def _areas(config, upper_tier: bool) -> list[tuple[str, str, int]]:
     found: dict[str, list] = {}
     for d in config.districts:
         code = d.upper_tier or d.code
-        name = f"{config.area_name} county" if d.upper_tier else d.name
+        name = UPPER_TIER_NAMES.get(d.upper_tier, d.upper_tier) if d.upper_tier else d.name
         found.setdefault(code, [code, name, 0])[2] += d.population
     return [tuple(v) for v in found.values()]
 

@@ -263,3 +263,24 @@ def required_columns(kind: str) -> list[str]:
 
 def all_columns(kind: str) -> list[str]:
     return [f.name for f in SCHEMAS[kind]]
+
+
+# What each kind of input is, in a reader's words (a config's own input names are its choice).
+INPUT_LABELS: dict[str, str] = {
+    "police_offences": "Police-recorded offences",
+    "police_uk_street": "Police-recorded street-level crime (data.police.uk)",
+    "population": "Population",
+    "ae_attendances": "A&E assault attendances",
+    "deprivation": "Deprivation by LSOA (Indices of Deprivation)",
+    "boundaries": "District boundaries",
+    "previous_tables": "Last year's published assessment tables",
+    "hospital_admissions": "Hospital admissions for assault by a sharp object",
+    "ambulance_callouts": "Ambulance call-outs for assault",
+    "school_exclusions": "School suspensions and permanent exclusions",
+    "youth_justice": "Youth justice first-time entrants",
+}
+
+
+def input_label(info: dict, name: str) -> str:
+    """An input as a reader meets it: by its kind (``info`` is the staged summary of it)."""
+    return INPUT_LABELS.get(str(info.get("kind")), name.replace("_", " ").capitalize())

@@ -249,3 +249,14 @@ def test_a_missing_input_says_what_to_provide_and_where_to_get_it(tmp_path, kind
     gaps = availability.data_gaps(cfg, {"police_offences"}).set_index("input")
     row = gaps.loc[availability.need(kind).label]
     assert row["status"] == "not provided" and row["where_to_get_it"]
+
+
+def test_a_config_without_the_partner_inputs_still_builds_the_chapter_that_reads_them():
+    """The partner data chapter and the summary declare the four inputs: a config that does
+    not name them (most partnerships', the national fan-out's) has them 'not provided'."""
+    from sv_assessment.build import cache
+
+    manifest = {"raw": {"offences": {}}, "columns": {"offences": {"a": "1"}}, "files": {}}
+    reads = {"inputs": {kind: "*" for kind in PARTNER_KINDS}}
+    found = cache.reads_fingerprint(reads, manifest)["inputs"]
+    assert found == {kind: "not provided" for kind in PARTNER_KINDS}

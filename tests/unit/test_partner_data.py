@@ -260,3 +260,13 @@ def test_a_config_without_the_partner_inputs_still_builds_the_chapter_that_reads
     reads = {"inputs": {kind: "*" for kind in PARTNER_KINDS}}
     found = cache.reads_fingerprint(reads, manifest)["inputs"]
     assert found == {kind: "not provided" for kind in PARTNER_KINDS}
+
+
+def test_the_open_data_assessment_lists_partner_inputs_as_partner_data_only():
+    from sv_assessment.config import load_config
+
+    config = load_config("config/kent_open_data.yml")
+    gaps = availability.data_gaps(config, set(), ("person_ids",)).set_index("input")
+    for kind in PARTNER_KINDS:
+        status = gaps.loc[availability.need(kind).label, "status"]
+        assert status == "not used by the open-data assessment (partner-data assessment only)"

@@ -24,6 +24,7 @@ __all__ = [
     "AuditRule",
     "UnprotectableError",
     "choose_hidden",
+    "audit_cells",
     "failing_cells",
     "feasible_intervals",
     "is_protected",
@@ -157,6 +158,50 @@ class AuditRule:
     least: float = 1.0
 
 
+def _stays_protected(low: float, high: float, audit: AuditRule) -> bool:
+    """Protected in a way that hiding more cells cannot undo: the interval only widens, so a
+    wide one stays wide and one that spans [least, threshold] still does. (Protected only
+    because it is known to be at least the threshold is not: [6, 6] passes, [3, 7] fails.)"""
+    tolerance = 1e-6
+    if high - low >= audit.threshold - tolerance:
+        return True
+    return (
+        audit.rule == "range"
+        and low <= audit.least + tolerance
+        and high >= audit.threshold - tolerance
+    )
+
+
+def audit_cells(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+    protect: np.ndarray,
+    audit: AuditRule,
+    skip: set[int] = frozenset(),
+    values_known: bool = True,
+) -> tuple[list[int], set[int]]:
+    """The hidden cells in ``protect`` that fail (not looking at ``skip``), and those that pass
+    for good (``_stays_protected``: they need no second look after more cells are hidden)."""
+    wanted = protect & hidden
+    wanted[list(skip)] = False
+    pinned = [
+        c for c in _exactly_pinned(hidden, relations) if wanted[c] and values[c] < audit.threshold
+    ]
+    if pinned and values_known:  # cheap first: a lone hidden cell in a relation needs no LP to find
+        return sorted(pinned), set()
+    check = set(np.flatnonzero(wanted).tolist())
+    shortcut = audit.threshold if values_known else None
+    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut)
+    failing, for_good = [], set()
+    for c in np.flatnonzero(wanted):
+        if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least):
+            failing.append(int(c))
+        elif _stays_protected(low[c], high[c], audit):
+            for_good.add(int(c))
+    return failing, for_good
+
+
 def failing_cells(
     values: np.ndarray,
     hidden: np.ndarray,
@@ -167,21 +212,7 @@ def failing_cells(
     values_known: bool = True,
 ) -> list[int]:
     """Hidden cells in ``protect`` that a reader can narrow too far (not looking at ``skip``)."""
-    wanted = protect & hidden
-    wanted[list(skip)] = False
-    pinned = [
-        c for c in _exactly_pinned(hidden, relations) if wanted[c] and values[c] < audit.threshold
-    ]
-    if pinned and values_known:  # cheap first: a lone hidden cell in a relation needs no LP to find
-        return sorted(pinned)
-    check = set(np.flatnonzero(wanted).tolist())
-    shortcut = audit.threshold if values_known else None
-    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut)
-    return [
-        int(c)
-        for c in np.flatnonzero(wanted)
-        if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least)
-    ]
+    return audit_cells(values, hidden, relations, protect, audit, skip, values_known)[0]
 
 
 def _neighbours(cell: int, relations: Sequence[Relation]) -> set[int]:
@@ -230,11 +261,15 @@ def choose_hidden(
     hidden = primary.copy()
     protect_mask = np.ones(n, bool) if protect is None else protect
     extra: list[int] = []
-    # Hiding a cell only widens the others' intervals, so a cell that passed stays passed.
+    # Hiding a cell only widens the others' intervals, so a cell whose interval is wide enough
+    # stays passed; one that passed only as known to be at least the threshold is looked at
+    # again (widened to e.g. [3, 7] it fails: the Medway edition's knife table did).
     passed: set[int] = set()
-    while failing := failing_cells(values, hidden, relations, protect_mask, audit, passed):
-        if not _exactly_pinned(hidden, relations) & set(failing):  # the LP looked at them all
-            passed |= set(np.flatnonzero(hidden & protect_mask).tolist()) - set(failing)
+    while True:
+        failing, for_good = audit_cells(values, hidden, relations, protect_mask, audit, passed)
+        if not failing:
+            break
+        passed |= for_good
         # The failing cells' own relations first; if they are used up, a step further out
         # (a failing cell is pinned through its hidden partners' relations too).
         near = set().union(*(_neighbours(c, relations) for c in failing))

@@ -47,7 +47,7 @@ def test_each_missing_partner_input_says_what_to_provide(published, words, kind)
 def test_the_headline_panel_says_the_hospital_measure_is_not_available(published, words):
     assert re.search(
         r"Hospital admissions for assault with a knife or sharp object, victims under 25: not "
-        r"available \(input not provided",
+        r"available \(no hospital admissions input was provided",
         words,
     )
     measures = {r["Measure"][:2]: r for r in rows(published, "summary_success_measures")}

@@ -132,7 +132,10 @@ def test_success_measures_say_not_available_rather_than_zero(tmp_path: Path) -> 
     assert shown.loc[knife_row, "count"] == int(knife.sum())
     # In words (the headline panel): "not available", with the reason.
     text = success_measures.panel(protected, config)
-    assert "knife or sharp object, victims under 25: not available** (input not provided" in text
+    assert (
+        "knife or sharp object, victims under 25: not available** (no hospital admissions input was provided"
+        in text
+    )
     assert "[x]" not in text
 
 

@@ -93,7 +93,7 @@ NEEDS: tuple[InputNeed, ...] = (
     ),
     InputNeed(
         "hospital_admissions",
-        "Hospital admissions for assault by a sharp object (Home Office success measure)",
+        "Hospital admissions for assault by a sharp object",
         "a CSV of emergency admissions for assault by a sharp object (ICD-10 X99) with the "
         "columns area code, period (e.g. 2023-24), age group and admissions, by district or "
         "local authority (`kind: hospital_admissions`)",

@@ -117,7 +117,7 @@ def success_measures(
 
     series = None if admissions is None else admissions_series(admissions, config, area_config)
     if admissions is None:
-        first = _unavailable(ADMISSIONS, "input not provided (hospital admissions)", SOURCE_HES)
+        first = _unavailable(ADMISSIONS, "no hospital admissions input was provided", SOURCE_HES)
     elif series is None:
         first = _unavailable(ADMISSIONS, "no under-25 age bands for these areas", SOURCE_HES)
     else:

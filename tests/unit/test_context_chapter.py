@@ -57,7 +57,18 @@ def _run(
     staged = tmp / "staged"
     staged.mkdir(exist_ok=True)
     # As staging writes them: an optional column the extract lacks is there, empty.
-    default = make_offences(COUNTS).assign(victim_id=pd.NA, suspect_id=pd.NA)
+    default = (
+        make_offences(COUNTS)
+        .assign(
+            victim_id=pd.NA,
+            suspect_id=pd.NA,
+            longitude=None,
+            latitude=None,
+            easting=None,
+            northing=None,
+        )
+        .astype({c: "float64" for c in ("longitude", "latitude", "easting", "northing")})
+    )
     (default if offences is None else offences).to_parquet(staged / "offences.parquet")
     if population:
         make_population([2023, 2024]).to_parquet(staged / "population.parquet")
@@ -126,6 +137,9 @@ def test_data_gaps_lists_missing_inputs_and_questions(tmp_path, monkeypatch):
     assert gaps.loc["Pseudonymised victim and suspect ids in the police extract", "Status"] == (
         "not provided"
     )
+    coordinates = gaps.loc["Offence locations (coordinates) in the police extract"]
+    assert coordinates["Status"] == "not provided"
+    assert "easting and northing" in coordinates["What to provide"]
 
 
 def test_population_structure_and_held_flat(tmp_path):

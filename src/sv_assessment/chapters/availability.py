@@ -49,6 +49,16 @@ NEEDS: tuple[InputNeed, ...] = (
         "How many victims and suspects are involved again and again, and how many are both?",
     ),
     InputNeed(
+        "coordinates",
+        "Offence locations (coordinates) in the police extract",
+        "longitude and latitude (WGS84) or easting and northing (British National Grid) "
+        "columns, mapped to `longitude`/`latitude` or `easting`/`northing`; they are only "
+        "counted in hexagons, never published one by one",
+        "the force's crime system (the offence location's grid reference, rounded as the "
+        "data-sharing agreement requires)",
+        "Where within each district does violence concentrate (a hexagon density map)?",
+    ),
+    InputNeed(
         "population",
         "Population by district, year and age band",
         "a CSV with district_code, district_name, year, age_band, population (`kind: population`)",

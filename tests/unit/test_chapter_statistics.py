@@ -292,3 +292,18 @@ def test_who_sentence_says_so_when_no_age_share_can_be_given():
     assert "of victims with an age recorded, no ages were recorded" in text
     assert "too few ages were recorded to publish shares" in text  # 2 and 3 would be disclosed
     assert "%" not in text
+
+
+def test_sentences_say_none_in_words_not_as_a_zero():
+    import pandas as pd
+
+    from sv_assessment.chapters import places
+
+    counts = pd.DataFrame({"lsoa_code": ["E1", "E2"], "year": [2024, 2024], "offences": [3, 4]})
+    empty = pd.DataFrame({"lsoa_code": [], "district": []})
+
+    class Config:
+        first_year, assessment_year = 2020, 2024
+
+    sentence = places.persistence_sentence(empty, counts, Config())
+    assert sentence.startswith("No LSOA was in the busiest 10%")

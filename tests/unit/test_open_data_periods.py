@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sv_assessment.chapters import open_data, open_data_periods, open_data_scope
+from sv_assessment.analysis import disclosure
+from sv_assessment.chapters import (
+    open_data,
+    open_data_periods,
+    open_data_published,
+    open_data_scope,
+)
 from sv_assessment.config import parse_config
 
 DISTRICTS = [("E07000105", "Ashford", 132700), ("E07000114", "Thanet", 140600)]
@@ -86,7 +92,9 @@ def test_rates_are_not_published_for_part_of_a_year(tmp_path: Path) -> None:
     table = open_data.district_table(crimes, pop, config)
     shown = open_data_periods.district_view(table, ["2024-01"], 2024)
     assert "rate" not in shown.columns and "crimes" in shown.columns
-    findings = " ".join(open_data.key_findings(crimes, pop, config, ["2024-01"]))
+    gate = disclosure.gate_for(disclosure.DisclosurePolicy(5))
+    tables = open_data_published.published_tables(crimes, pop, config, gate, ["2024-01"])
+    findings = " ".join(open_data_published.key_findings(tables, crimes, pop, config, ["2024-01"]))
     assert not re.search(r"\d per 1,000", findings)  # no part-year rate given as annual
     assert "January 2024 (1 month)" in findings
 
@@ -140,3 +148,47 @@ def test_year_on_year_uses_the_months_of_the_files_not_of_the_rows(tmp_path: Pat
     table = open_data.year_on_year(crimes, pop, config, ["2023-02", "2024-01", "2024-02"])
     assert (table["months_compared"] == 1).all()  # February only
     assert "adjusted_p_value" not in table.columns and "p_value" not in table.columns
+
+
+def _typed(counts: dict[str, int], month: str = "2024-01") -> pd.DataFrame:
+    """Crimes of each focus type in one month, alternating between the two districts."""
+    rows = []
+    for crime_type, n in counts.items():
+        for i in range(n):
+            code, name = DISTRICTS[i % 2][:2]
+            rows.append(
+                {
+                    "month": pd.Timestamp(month + "-01"),
+                    "crime_type": crime_type,
+                    "district_code": code,
+                    "district_name": name,
+                    "lsoa_code": f"L{i % 7:03d}",
+                    "lsoa_name": f"{name} {i % 7:03d}A",
+                    "last_outcome_category": "Under investigation",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["month"].dt.year
+    frame["period"] = frame["month"].dt.to_period("M")
+    return frame
+
+
+def test_key_findings_never_state_a_count_hidden_to_protect_another(tmp_path: Path) -> None:
+    """3 possession of weapons is hidden for its size; the area's 110 crimes in scope are
+    known, so 7 robbery would give the 3 back (110 - 100 - 7) and is hidden too. The summary
+    says neither (the primary rule alone printed '7 robbery')."""
+    config = _config(tmp_path)
+    crimes = _typed({FOCUS[0]: 100, FOCUS[1]: 3, FOCUS[2]: 7})
+    pop = pd.DataFrame(
+        {
+            "district_code": [c for c, _, _ in DISTRICTS],
+            "district": [n for _, n, _ in DISTRICTS],
+            "population": [p for *_, p in DISTRICTS],
+        }
+    )
+    gate = disclosure.gate_for(disclosure.DisclosurePolicy(5))
+    tables = open_data_published.published_tables(crimes, pop, config, gate, ["2024-01"])
+    text = " ".join(open_data_published.key_findings(tables, crimes, pop, config, ["2024-01"]))
+    assert "**110 crimes in scope**" in text
+    assert "[c] possession of weapons" in text and "[c] robbery" in text
+    assert not re.search(r"\b[37] (possession|robbery)", text)

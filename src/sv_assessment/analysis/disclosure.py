@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from sv_assessment.analysis.gate_problem import finish, merge, prepare, solve
 from sv_assessment.analysis.protected import (
     CONFIDENTIAL,
     LOW,
@@ -29,13 +30,7 @@ from sv_assessment.analysis.protected import (
     assemble,
     published_cells,
 )
-from sv_assessment.analysis.suppression_audit import (
-    PROTECTION_RULES,
-    AuditRule,
-    UnprotectableError,
-    choose_hidden,
-)
-from sv_assessment.analysis.table_margins import cell_keys, table_relations
+from sv_assessment.analysis.suppression_audit import PROTECTION_RULES, AuditRule
 from sv_assessment.config import AssessmentConfig
 
 __all__ = [
@@ -50,6 +45,7 @@ __all__ = [
     "Protected",
     "gate_for",
     "protect_table",
+    "protect_tables",
     "published_cells",
     "yearly_relations",
 ]
@@ -97,13 +93,6 @@ class DisclosurePolicy:
         if self.is_small(np.array([float(count)]))[0]:
             return CONFIDENTIAL
         return f"{round(float(count)):,}"
-
-
-def _numeric(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
-    if not columns:
-        return np.zeros((len(frame), 0))
-    numeric = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
-    return numeric.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
 def protect_table(
@@ -158,109 +147,56 @@ def protect_table(
             np.zeros(0, bool),
             np.zeros(shape, int),
         )
-    values = _numeric(frame, counts)
-    total_column = counts.index(row_total_column) if row_total_column is not None else None
-    total_row = None
-    if column_total_row is not None:
-        matches = np.flatnonzero(frame.index == column_total_row)
-        if len(matches) != 1:
-            raise ValueError(f"index label {column_total_row!r} must occur exactly once")
-        total_row = int(matches[0])
-    positions = {c: i for i, c in enumerate(counts)}
-    extra, named = [], {}
-    for parts, total in relations:
-        cells = [(r, positions[c]) for r, c in parts]
-        if isinstance(total, dict):  # a total published elsewhere, named by what it counts
-            named[tuple(r * len(counts) + c for r, c in cells)] = total
-        at = (total[0], positions[total[1]]) if isinstance(total, tuple) else None
-        extra.append((cells, at))
-    if totals_by:
-        groups = frame.reset_index(drop=True).groupby(list(totals_by), sort=False).indices
-        for rows in groups.values():
-            for column in counts:
-                extra.append(([(int(r), positions[column]) for r in rows], None))
-    grid, index = table_relations(
-        values,
-        total_column,
-        total_row,
-        row_sums_known,
-        column_sums_known,
-        grand_total_known,
-        extra,
-    )
-    cell_values = np.array(grid.values, dtype=float)
-    published = np.array(grid.published)
-    missing = np.isnan(cell_values)
-    primary = published & ~missing & policy.is_small(np.nan_to_num(cell_values, nan=-1))
-    # A total the reader knows from elsewhere: never hidden here. A small one would be hidden
-    # wherever it is published, so the reader does not know it: an unknown, not protected.
-    virtual_known = ~published & ~policy.is_small(cell_values)
-    n_cols = len(counts)
-    keys = cell_keys(
-        frame, counts, grid.relations, published, named, measure, row_keys, column_keys
-    )
-    forced = primary.copy()
-    locked = np.zeros(len(cell_values), bool)
-    for cell, key in keys.items():  # decided in an earlier table: hold to it
-        if register is None or key not in register:
-            continue
-        if published[cell]:
-            locked[cell] |= register[key]
-            forced[cell] |= not register[key]
-        else:
-            virtual_known[cell] = register[key]
-    while True:
-        try:
-            hidden = choose_hidden(
-                np.nan_to_num(cell_values, nan=0.0),
-                forced | missing | (~published & ~virtual_known),
-                grid.relations,
-                policy.audit,
-                locked=(locked | virtual_known) & ~forced,
-                protect=published & ~missing,
-            )
-            break
-        except UnprotectableError as error:
-            # A total assumed known elsewhere leaves no room (a total of 6 over four hidden
-            # districts pins each to 1 to 3). Assume it hidden there instead: the relation
-            # says so ([c]), and the checker, which links it to the table that publishes
-            # it, stops the build if it is in fact shown.
-            near = {
-                c
-                for r in grid.relations
-                if set(r.parts) & set(error.failing)
-                for c in (r.total, *r.parts)
-            }
-            relax = [c for c in near if virtual_known[c]]
-            if not relax:
-                raise
-            # The smallest such total first: the one that leaves the least room.
-            virtual_known[min(relax, key=lambda c: (cell_values[c], c))] = False
-    protected = assemble(frame, counts, derived_columns, not_applicable, values, hidden, index)
-    if register is not None:
-        # Totals from elsewhere too: one assumed hidden here must be hidden where it is shown.
-        register.update({key: not hidden[c] for c, key in keys.items()})
+    problem = prepare(
+        frame, counts, policy.is_small, row_total_column, column_total_row, derived_columns,
+        row_sums_known, column_sums_known, grand_total_known, relations, not_applicable,
+        register, measure, row_keys, column_keys, totals_by,
+    )  # fmt: skip
+    return finish(problem, solve(problem, policy.audit), register)
 
-    def where(cell: int, parts: tuple[int, ...]) -> object:
-        if published[cell]:
-            return divmod(cell, n_cols)[0], counts[cell % n_cols]
-        value = CONFIDENTIAL if hidden[cell] else round(float(cell_values[cell]))
-        return {"key": dict(keys[cell][1]), "value": value} if cell in keys else value
 
-    described = tuple(
-        (tuple(where(p, ()) for p in relation.parts), where(relation.total, relation.parts))
-        for relation in grid.relations
-    )
-    return Protected(
-        protected.frame,
-        protected.status,
-        protected.count_columns,
-        protected.derived_columns,
-        described,
-        measure,
-        tuple(row_keys),
-        dict(column_keys or {}),
-    )
+def protect_tables(
+    tables: Sequence[tuple[pd.DataFrame, Sequence[Hashable], dict]],
+    policy: DisclosurePolicy,
+    register: dict | None = None,
+) -> list[Protected]:
+    """Several tables that share cells and totals, protected as one: each is (frame, count
+    columns, ``protect_table``'s options), and their cells are named (``measure``, ``row_keys``,
+    ``column_keys``) so that a cell two of them show is one cell, and every table's totals
+    bound the hidden cells of all. The audit then covers what a reader can work out from all
+    of them at once, not only from each in turn (which a register alone does not)."""
+    problems = []
+    for frame, count_columns, options in tables:
+        options = dict(options)
+        counts = list(count_columns)
+        total = options.get("row_total_column")
+        if total is not None and total not in counts:
+            counts.append(total)
+        if frame.empty or not counts:
+            raise ValueError("a table protected with others must have rows and count columns")
+        problems.append(
+            prepare(
+                frame,
+                counts,
+                policy.is_small,
+                total,
+                options.get("column_total_row"),
+                options.get("derived_columns", ()),
+                options.get("row_sums_known", False),
+                options.get("column_sums_known", False),
+                options.get("grand_total_known", True),
+                options.get("relations", ()),
+                options.get("not_applicable", ()),
+                register,
+                options.get("measure"),
+                options.get("row_keys", ()),
+                options.get("column_keys"),
+                options.get("totals_by", ()),
+            )  # fmt: skip
+        )
+    merged, maps = merge(problems)
+    hidden = solve(merged, policy.audit)
+    return [finish(p, hidden[m], register) for p, m in zip(problems, maps, strict=True)]
 
 
 class Gate(Protocol):
@@ -273,12 +209,17 @@ class Gate(Protocol):
 
 
 def gate_for(policy: DisclosurePolicy) -> Gate:
-    """A gate with its own register: the tables it protects, in turn, hold to each other."""
+    """A gate with its own register: the tables it protects, in turn, hold to each other.
+    Its ``together`` protects several tables as one (``protect_tables``)."""
     register: dict = {}
 
     def protect(frame: pd.DataFrame, count_columns: Sequence[Hashable], **options) -> Protected:
         return protect_table(frame, count_columns, policy, register=register, **options)
 
+    def together(tables: Sequence[tuple]) -> list[Protected]:
+        return protect_tables(tables, policy, register)
+
+    protect.together = together  # type: ignore[attr-defined]
     return protect
 
 

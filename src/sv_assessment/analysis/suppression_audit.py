@@ -100,12 +100,14 @@ def feasible_intervals(
     least: float = 1.0,
     cells: set[int] | None = None,
     shortcut: float | None = None,
+    stop=None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least and greatest value each hidden cell can take, given the published cells and
     the relations, with every hidden cell at least ``least``. Visible cells get their value;
     with ``cells``, only those hidden cells are solved (the rest keep [least, inf)). With
     ``shortcut`` (the gate, which knows the true values), the least value is not solved where
-    the greatest is already ``shortcut`` above the true value (low is then left at ``least``)."""
+    the greatest is already ``shortcut`` above the true value (low is then left at ``least``).
+    With ``stop`` (a test of a cell's interval), it returns as soon as one cell meets it."""
     low = np.where(hidden, least, values).astype(float)
     high = np.where(hidden, np.inf, values).astype(float)
     for group in _components(len(values), relations, hidden):
@@ -135,6 +137,8 @@ def feasible_intervals(
                 continue  # lo <= the true value, so the interval is wide enough already
             lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
             low[cell] = lowest.fun if lowest.status == 0 else least
+            if stop is not None and stop(low[cell], high[cell]):
+                return low, high
     return low, high
 
 
@@ -165,6 +169,7 @@ def failing_cells(
     audit: AuditRule,
     skip: set[int] = frozenset(),
     values_known: bool = True,
+    first_only: bool = False,
 ) -> list[int]:
     """Hidden cells in ``protect`` that a reader can narrow too far (not looking at ``skip``)."""
     wanted = protect & hidden
@@ -176,7 +181,12 @@ def failing_cells(
         return sorted(pinned)
     check = set(np.flatnonzero(wanted).tolist())
     shortcut = audit.threshold if values_known else None
-    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut)
+
+    def fails(low: float, high: float) -> bool:
+        return not is_protected(low, high, audit.threshold, audit.rule, audit.least)
+
+    stop = fails if first_only else None
+    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut, stop)
     return [
         int(c)
         for c in np.flatnonzero(wanted)
@@ -232,9 +242,16 @@ def choose_hidden(
     extra: list[int] = []
     # Hiding a cell only widens the others' intervals, so a cell that passed stays passed.
     passed: set[int] = set()
-    while failing := failing_cells(values, hidden, relations, protect_mask, audit, passed):
-        if not _exactly_pinned(hidden, relations) & set(failing):  # the LP looked at them all
-            passed |= set(np.flatnonzero(hidden & protect_mask).tolist()) - set(failing)
+
+    def audit_cells(skip: set[int]) -> list[int]:
+        found = failing_cells(values, hidden, relations, protect_mask, audit, skip | passed)
+        if not _exactly_pinned(hidden, relations) & set(found):  # the LP looked at them all
+            checked = set(np.flatnonzero(hidden & protect_mask).tolist()) - skip - passed
+            passed.update(checked - set(found))
+        return found
+
+    failing = audit_cells(set())
+    while failing:
         # The failing cells' own relations first; if they are used up, a step further out
         # (a failing cell is pinned through its hidden partners' relations too).
         near = set().union(*(_neighbours(c, relations) for c in failing))
@@ -251,11 +268,31 @@ def choose_hidden(
                 "(a total they belong to is published and small)",
                 sorted(_linked(failing, hidden, relations)),
             )
-        best = min(candidates, key=lambda c: (values[c], c))
-        hidden[best] = True
-        extra.append(best)
+        chosen = [min(candidates, key=lambda c: (values[c], c))]
+        # In a large table, one cell for each failing cell whose relations have none hidden
+        # in this round, so that a round does more than one cell's work (the last pass shows
+        # again any that turn out not to be needed).
+        for cell in failing:
+            mine = _neighbours(cell, relations)
+            if mine & set(chosen):
+                continue
+            own = [c for c in mine if not hidden[c] and not locked[c] and c not in chosen]
+            if own:
+                chosen.append(min(own, key=lambda c: (values[c], c)))
+        hidden[chosen] = True
+        extra.extend(chosen)
+        # Hiding a cell widens only the intervals of the hidden cells joined to it: the others
+        # keep their verdict, and only the joined ones are solved again.
+        joined = _linked(chosen, hidden, relations)
+        rest = set(np.flatnonzero(hidden).tolist()) - joined
+        failing = sorted({c for c in failing if c not in joined} | set(audit_cells(rest)))
+        if not failing:  # a last look at every cell before stopping
+            failing = audit_cells(set())
     for cell in sorted(extra, key=lambda c: -values[c]):
         hidden[cell] = False
-        if failing_cells(values, hidden, relations, protect_mask, audit):
+        # Showing a cell narrows only the hidden cells joined to it through relations.
+        joined = _linked([c for c in _neighbours(cell, relations) if hidden[c]], hidden, relations)
+        others = set(np.flatnonzero(hidden).tolist()) - joined
+        if failing_cells(values, hidden, relations, protect_mask, audit, others, first_only=True):
             hidden[cell] = True
     return hidden

@@ -185,6 +185,11 @@ class Chapter:
             frame, count_columns, self.disclosure, register=self._decisions, **options
         )
 
+    def protect_together(self, tables: list[tuple]) -> list[disclosure.Protected]:
+        """Tables that share cells and totals, protected as one (``disclosure.protect_tables``:
+        each is (frame, count columns, options)), holding to this chapter's earlier tables."""
+        return disclosure.protect_tables(tables, self.disclosure, register=self._decisions)
+
     def publishable(
         self, frame: pd.DataFrame, count_columns: list[str], rate_columns=None, **options
     ) -> pd.DataFrame:

@@ -93,6 +93,9 @@ class DisclosureFile(Strict):
     # How wide a hidden cell's feasible interval must stay (analysis/suppression_audit.py):
     # "range" (default) or "width" (the interval spans at least the threshold).
     protection: Literal["range", "width"] = "range"
+    # Shown counts rounded to a multiple of this, e.g. 5 as NHS and ONS sub-national tables do
+    # (controlled rounding: each table's totals still add up to its parts as shown); 0: exact.
+    rounding: Literal[0, 2, 3, 4, 5, 10, 20, 50, 100] = 0
 
 
 CodeKey = str | bool | int | float  # YAML reads unquoted yes/no as booleans, 1 as a number

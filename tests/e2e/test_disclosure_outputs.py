@@ -15,6 +15,7 @@ import yaml
 from sv_assessment.analysis.disclosure import SYMBOLS, DisclosurePolicy
 from sv_assessment.analysis.suppression_audit import AuditRule, Relation, failing_cells
 from sv_assessment.build import BuildOptions, build
+from sv_assessment.build import published_files as pf
 from sv_assessment.build.disclosure_check import check_published
 from sv_assessment.demo import police_uk as demo_police_uk
 from tests.built_report import built_assessment, built_demo
@@ -60,9 +61,8 @@ def test_demo_build_gives_nothing_away() -> None:
     assert "stabbed" not in html and "Sharp object" in html
 
 
-@pytest.fixture(scope="module")
-def one_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("one_month")
+def build_one_month(root: Path, disclosure: dict | None = None) -> Path:
+    """One month of data.police.uk files for four districts, built (HTML only)."""
     data = root / "data" / "police_uk" / "kent"
     demo_police_uk.write_street_files(
         data, DISTRICTS, "kent", "Kent Police", ["2024-03"], seed=5, crimes_per_1000_per_month=2.0
@@ -80,6 +80,8 @@ def one_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "inputs": {"crimes": {"path": str(data), "kind": "police_uk_street"}},
         "districts": [{"code": c, "name": n, "population": p} for c, n, p in DISTRICTS],
     }
+    if disclosure:
+        config["disclosure"] = disclosure
     path = root / "one_month.yml"
     path.write_text(yaml.safe_dump(config))
     options = BuildOptions(
@@ -89,6 +91,11 @@ def one_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
         work_dir=root / "work",
     )
     return build(options).published
+
+
+@pytest.fixture(scope="module")
+def one_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_one_month(tmp_path_factory.mktemp("one_month"))
 
 
 def test_one_month_of_open_data_gives_nothing_away(one_month: Path) -> None:
@@ -171,3 +178,25 @@ def test_open_data_tables_are_protected_together(one_month: Path) -> None:
     in the rates table add up to its crimes less the one shown, pinned there, or a count hidden
     in one table is shown in another."""
     assert open_data_attack(one_month, 2024) == []
+
+
+def test_one_month_rounded_to_5_gives_nothing_away(tmp_path: Path) -> None:
+    """With ``disclosure.rounding: 5`` every published count is a multiple of 5, each table's
+    totals add up to its parts as shown, and the checker (which then takes each shown count as
+    known only to within 4 either side) finds nothing to recover."""
+    published = build_one_month(tmp_path, {"rounding": 5})
+    assert check_published(published, DisclosurePolicy(5, rounding=5)) == []
+    tables = pf.read_tables(published)
+    counted = 0
+    for table in tables.values():
+        for column in table.count_columns:
+            for text in table.cells[column]:
+                if text not in SYMBOLS:
+                    assert float(text.replace(",", "")) % 5 == 0, (table.name, column, text)
+                    counted += 1
+    assert counted > 50
+    rates = tables["od_district_rates"].cells
+    for _, row in rates.iterrows():
+        parts = [row[t] for t in FOCUS]
+        if all(p not in SYMBOLS for p in parts) and row["crimes"] not in SYMBOLS:
+            assert sum(int(p) for p in parts) == int(row["crimes"])

@@ -12,14 +12,14 @@ or ``Protected.text`` so that no count reaches prose without passing the same ru
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from sv_assessment.analysis.gate_problem import finish, merge, prepare, solve
+from sv_assessment.analysis.gate_problem import finish, merge, prepare, rounded_values, solve
 from sv_assessment.analysis.protected import (
     CONFIDENTIAL,
     LOW,
@@ -30,6 +30,7 @@ from sv_assessment.analysis.protected import (
     assemble,
     published_cells,
 )
+from sv_assessment.analysis.rounding import round_nearest
 from sv_assessment.analysis.suppression_audit import PROTECTION_RULES, AuditRule
 from sv_assessment.config import AssessmentConfig
 
@@ -62,6 +63,9 @@ class DisclosurePolicy:
     threshold: int = 5
     show_zeros: bool = True
     protection: str = "range"
+    # Shown counts rounded to a multiple of this (controlled rounding, analysis/rounding.py);
+    # 0 for exact counts.
+    rounding: int = 0
 
     def __post_init__(self) -> None:
         if self.threshold < 2:
@@ -69,12 +73,16 @@ class DisclosurePolicy:
                 f"disclosure threshold must be at least 2 (counts from 1 to threshold - 1 are "
                 f"hidden), got {self.threshold}"
             )
+        if self.rounding == 1 or self.rounding < 0:
+            raise ValueError(
+                f"disclosure rounding must be 0 (off) or at least 2, got {self.rounding}"
+            )
         if self.protection not in PROTECTION_RULES:
             raise ValueError(f"disclosure protection must be one of {PROTECTION_RULES}")
 
     @classmethod
     def from_config(cls, config: AssessmentConfig) -> DisclosurePolicy:
-        return cls(config.minimum_count, config.show_zeros, config.protection)
+        return cls(config.minimum_count, config.show_zeros, config.protection, config.rounding)
 
     @property
     def audit(self) -> AuditRule:
@@ -87,11 +95,14 @@ class DisclosurePolicy:
             return small if self.show_zeros else small | (values == 0)
 
     def count_text(self, count: float | None) -> str:
-        """A count as a sentence may show it: '1,234', or [c] when it is small."""
+        """A count as a sentence may show it: '1,234' (rounded to the nearest multiple of
+        ``rounding`` if set), or [c] when it is small."""
         if count is None or pd.isna(count):
             return CONFIDENTIAL
         if self.is_small(np.array([float(count)]))[0]:
             return CONFIDENTIAL
+        if self.rounding:
+            count = round_nearest(np.array([float(count)]), self.rounding)[0]
         return f"{round(float(count)):,}"
 
 
@@ -112,6 +123,7 @@ def protect_table(
     row_keys: Sequence[Hashable] = (),
     column_keys: dict | None = None,
     totals_by: Sequence[Hashable] = (),
+    rederive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> Protected:
     """Primary and exact secondary suppression of a count table, and its derived columns.
 
@@ -132,6 +144,9 @@ def protect_table(
     a cell shown there is known to the reader and stays shown here, a cell hidden there stays
     hidden here, and a total published there is known here only if it was shown. This table's
     decisions are added to it. The input frame is not modified.
+    Under the policy's ``rounding``, shown counts are then rounded (controlled rounding: the
+    table's totals still add up, ``analysis/rounding.py``); ``rederive`` works the derived
+    columns out again from the rounded counts, and without it they are hidden.
     """
     counts = list(count_columns)
     if row_total_column is not None and row_total_column not in counts:
@@ -150,9 +165,11 @@ def protect_table(
     problem = prepare(
         frame, counts, policy.is_small, row_total_column, column_total_row, derived_columns,
         row_sums_known, column_sums_known, grand_total_known, relations, not_applicable,
-        register, measure, row_keys, column_keys, totals_by,
+        register, measure, row_keys, column_keys, totals_by, rederive,
     )  # fmt: skip
-    return finish(problem, solve(problem, policy.audit), register)
+    hidden = solve(problem, policy.audit)
+    rounded = rounded_values(problem, hidden, policy.rounding, register)
+    return finish(problem, hidden, register, rounded if policy.rounding else None)
 
 
 def protect_tables(
@@ -192,11 +209,16 @@ def protect_tables(
                 options.get("row_keys", ()),
                 options.get("column_keys"),
                 options.get("totals_by", ()),
+                options.get("rederive"),
             )  # fmt: skip
         )
     merged, maps = merge(problems)
     hidden = solve(merged, policy.audit)
-    return [finish(p, hidden[m], register) for p, m in zip(problems, maps, strict=True)]
+    rounded = rounded_values(merged, hidden, policy.rounding, register) if policy.rounding else None
+    return [
+        finish(p, hidden[m], register, None if rounded is None else rounded[m])
+        for p, m in zip(problems, maps, strict=True)
+    ]
 
 
 class Gate(Protocol):

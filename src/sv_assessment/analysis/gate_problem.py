@@ -9,13 +9,14 @@ at once, and splits the answer back into one ``Protected`` table each.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sv_assessment.analysis.protected import CONFIDENTIAL, Protected, assemble
+from sv_assessment.analysis.rounding import controlled_round
 from sv_assessment.analysis.suppression_audit import (
     AuditRule,
     Relation,
@@ -47,6 +48,9 @@ class Problem:
     measure: str | None
     row_keys: tuple
     column_keys: dict
+    # Under rounding: the derived columns worked out again from the rounded counts (None: they
+    # are hidden, since a rate from the true count gives the true count back).
+    rederive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 def _numeric(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
@@ -73,6 +77,7 @@ def prepare(
     row_keys: Sequence[Hashable],
     column_keys: dict | None,
     totals_by: Sequence[Hashable],
+    rederive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> Problem:
     """The table as a problem (see ``disclosure.protect_table`` for the options)."""
     values = _numeric(frame, counts)
@@ -123,7 +128,7 @@ def prepare(
     return Problem(
         frame, counts, derived_columns, not_applicable, values, index, cell_values,
         list(grid.relations), published, missing, forced, locked, virtual_known, keys, measure,
-        tuple(row_keys), dict(column_keys or {}),
+        tuple(row_keys), dict(column_keys or {}), rederive,
     )  # fmt: skip
 
 
@@ -201,27 +206,69 @@ def merge(problems: Sequence[Problem]) -> tuple[Problem, list[np.ndarray]]:
     merged = Problem(
         pd.DataFrame(), [], (), (), np.zeros((0, 0)), np.zeros((0, 0), int),
         arrays["cell_values"], relations, arrays["published"], arrays["missing"],
-        arrays["forced"], arrays["locked"], arrays["virtual_known"], {}, None, (), {},
+        arrays["forced"], arrays["locked"], arrays["virtual_known"],
+        {g: key for key, g in where.items()}, None, (), {},
     )  # fmt: skip
     return merged, maps
 
 
-def finish(problem: Problem, hidden: np.ndarray, register: dict | None) -> Protected:
-    """The table as published, given which of its cells are hidden; its decisions (the totals
-    from elsewhere too) go in the register for the tables after it."""
+def rounded_values(
+    problem: Problem, hidden: np.ndarray, base: int, register: dict | None
+) -> np.ndarray:
+    """The cells as published under rounding to ``base`` (``rounding.controlled_round``): the
+    shown cells rounded so that the table's totals add up to its parts as shown; a cell another
+    table has already published rounded keeps that value. Without rounding, the cells."""
+    p = problem
+    if base <= 1:
+        return p.cell_values
+    shown = p.published & ~hidden & ~p.missing
+    fixed = {}
+    for cell, key in p.keys.items():
+        if register is not None and ("rounded", key) in register and not hidden[cell]:
+            fixed[cell] = register[("rounded", key)]
+            shown[cell] = True  # a total shown elsewhere, as it was shown there
+    return controlled_round(p.cell_values, shown, p.relations, base, fixed).values
+
+
+def finish(
+    problem: Problem,
+    hidden: np.ndarray,
+    register: dict | None,
+    rounded: np.ndarray | None = None,
+) -> Protected:
+    """The table as published, given which of its cells are hidden (and, under rounding, the
+    rounded cells); its decisions (the totals from elsewhere too) go in the register for the
+    tables after it."""
     p = problem
     n_cols = len(p.counts)
+    shown_values = p.cell_values if rounded is None else rounded
+    frame, hide_derived = p.frame, False
+    if rounded is not None:
+        table_values = np.where(np.isnan(p.values), np.nan, rounded[p.index])
+        frame = p.frame.copy()
+        for j, column in enumerate(p.counts):
+            frame[column] = table_values[:, j]
+        if p.rederive is not None:
+            frame = p.rederive(frame)
+        hide_derived = p.rederive is None
+    else:
+        table_values = p.values
     table = assemble(
-        p.frame, p.counts, p.derived_columns, p.not_applicable, p.values, hidden, p.index
-    )
+        frame, p.counts, p.derived_columns, p.not_applicable, table_values, hidden, p.index,
+        hide_derived,
+    )  # fmt: skip
     if register is not None:
         # Totals from elsewhere too: one assumed hidden here must be hidden where it is shown.
         register.update({key: not hidden[c] for c, key in p.keys.items()})
+        if rounded is not None:
+            register.update(
+                {("rounded", key): rounded[c] for c, key in p.keys.items() if not hidden[c]}
+            )
 
     def where(cell: int) -> object:
         if p.published[cell]:
             return divmod(cell, n_cols)[0], p.counts[cell % n_cols]
-        value = CONFIDENTIAL if hidden[cell] else round(float(p.cell_values[cell]))
+        value = CONFIDENTIAL if hidden[cell] else round(float(shown_values[cell]))
         return {"key": dict(p.keys[cell][1]), "value": value} if cell in p.keys else value
 
     described = tuple(

@@ -101,18 +101,28 @@ def feasible_intervals(
     cells: set[int] | None = None,
     shortcut: float | None = None,
     stop=None,
+    slack: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least and greatest value each hidden cell can take, given the published cells and
     the relations, with every hidden cell at least ``least``. Visible cells get their value;
     with ``cells``, only those hidden cells are solved (the rest keep [least, inf)). With
     ``shortcut`` (the gate, which knows the true values), the least value is not solved where
     the greatest is already ``shortcut`` above the true value (low is then left at ``least``).
-    With ``stop`` (a test of a cell's interval), it returns as soon as one cell meets it."""
+    With ``stop`` (a test of a cell's interval), it returns as soon as one cell meets it.
+    With ``slack`` (rounded figures), a visible cell is only known to within that of its
+    value, so the visible cells of a group are unknowns too, each within its slack."""
     low = np.where(hidden, least, values).astype(float)
     high = np.where(hidden, np.inf, values).astype(float)
-    for group in _components(len(values), relations, hidden):
+    # Under slack, a visible cell is an unknown too and joins the relations it is in.
+    linking = hidden if not slack else np.ones(len(values), bool)
+    for group in _components(len(values), relations, linking):
         unknowns = sorted(
-            {c for r in group for c in (*relations[r].parts, relations[r].total) if hidden[c]}
+            {
+                c
+                for r in group
+                for c in (*relations[r].parts, relations[r].total)
+                if hidden[c] or slack
+            }
         )
         column = {cell: j for j, cell in enumerate(unknowns)}
         a_eq = np.zeros((len(group), len(unknowns)))
@@ -120,22 +130,28 @@ def feasible_intervals(
         for i, r in enumerate(group):
             relation = relations[r]
             for cell, sign in [*((p, 1.0) for p in relation.parts), (relation.total, -1.0)]:
-                if hidden[cell]:
+                if cell in column:
                     a_eq[i, column[cell]] += sign
                 else:
                     b_eq[i] -= sign * values[cell]
+        bounds = [
+            (least, None) if hidden[c] else (max(values[c] - slack, 0.0), values[c] + slack)
+            for c in unknowns
+        ]
         for cell, j in column.items():
+            if not hidden[cell]:
+                continue
             if cells is not None and cell not in cells:
                 continue
             objective = np.zeros(len(unknowns))
             objective[j] = 1.0
-            most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
+            most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
             if most.status == 2:  # infeasible: the published figures contradict each other
                 raise ValueError("published cells are inconsistent with their totals")
             high[cell] = -most.fun if most.status == 0 else np.inf
             if shortcut is not None and high[cell] - values[cell] >= shortcut:
                 continue  # lo <= the true value, so the interval is wide enough already
-            lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
+            lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
             low[cell] = lowest.fun if lowest.status == 0 else least
             if stop is not None and stop(low[cell], high[cell]):
                 return low, high
@@ -170,6 +186,7 @@ def failing_cells(
     skip: set[int] = frozenset(),
     values_known: bool = True,
     first_only: bool = False,
+    slack: float = 0.0,
 ) -> list[int]:
     """Hidden cells in ``protect`` that a reader can narrow too far (not looking at ``skip``)."""
     wanted = protect & hidden
@@ -186,7 +203,9 @@ def failing_cells(
         return not is_protected(low, high, audit.threshold, audit.rule, audit.least)
 
     stop = fails if first_only else None
-    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut, stop)
+    low, high = feasible_intervals(
+        values, hidden, relations, audit.least, check, shortcut, stop, slack
+    )
     return [
         int(c)
         for c in np.flatnonzero(wanted)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sv_assessment.analysis import measures
 from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import charts, districts
 from sv_assessment.chapters.open_data import (
@@ -111,6 +112,7 @@ def published_tables(
         [*types, "crimes"],
         row_total_column="crimes",
         derived_columns=[c for c in RATE_DERIVED if c in view.columns],
+        rederive=measures.rates_from_counts("crimes"),
         column_keys={c: keys[c] for c in [*types, "crimes"]},
         **options,
     )
@@ -360,6 +362,14 @@ def key_findings(
     for i, row in enumerate(change.frame.to_dict("records")):
         counts = (row[f"crimes_{now}"], row[f"crimes_{now - 1}"])
         if not row["months_compared"] or any(pd.isna(c) for c in counts):
+            continue
+        if pd.isna(row["percent_change"]):  # rounded counts: no change from the true ones
+            findings.append(
+                f"{row['crime_type']}: {change.text(i, f'crimes_{now}')} in {now} against "
+                f"{change.text(i, f'crimes_{now - 1}')} in {now - 1}, over the "
+                f"{row['months_compared']} months published in both (counts rounded; the "
+                "change is not shown)."
+            )
             continue
         findings.append(
             f"{row['crime_type']}: {change.text(i, f'crimes_{now}')} in {now} against "

@@ -39,6 +39,7 @@ def protected_yearly(yearly: pd.DataFrame, protect: Gate) -> Protected:
         measure="serious_violence",
         row_keys=["year"],
         column_keys={"offences": {}},
+        rederive=measures.rates_from_counts("offences"),
     )
 
 
@@ -59,7 +60,7 @@ def headline(yearly: Protected, config: AssessmentConfig, family: pd.DataFrame) 
     the family of tests the assessment publishes; from the yearly table through the gate."""
     last = len(yearly.frame) - 1
     now = yearly.frame.iloc[last]
-    if pd.isna(now.offences):
+    if pd.isna(now.offences) or pd.isna(now.rate):
         return (
             f"In {config.assessment_year} there were **{yearly.text(last, 'offences')} serious "
             f"violence offences** in {config.area_name}; the rate and the change are not shown "

@@ -198,3 +198,20 @@ def required_columns(kind: str) -> list[str]:
 
 def all_columns(kind: str) -> list[str]:
     return [f.name for f in SCHEMAS[kind]]
+
+
+# What each kind of input is, in a reader's words (a config's own input names are its choice).
+INPUT_LABELS: dict[str, str] = {
+    "police_offences": "Police-recorded offences",
+    "police_uk_street": "Police-recorded street-level crime (data.police.uk)",
+    "population": "Population",
+    "ae_attendances": "A&E assault attendances",
+    "deprivation": "Deprivation by LSOA (Indices of Deprivation)",
+    "boundaries": "District boundaries",
+    "previous_tables": "Last year's published assessment tables",
+}
+
+
+def input_label(info: dict, name: str) -> str:
+    """An input as a reader meets it: by its kind (``info`` is the staged summary of it)."""
+    return INPUT_LABELS.get(str(info.get("kind")), name.replace("_", " ").capitalize())

@@ -96,10 +96,6 @@ def test_each_figure_carries_its_finding_title_and_source(figures):
         assert any(t.startswith("Source: ") for t in _texts(figure)), name
 
 
-@pytest.mark.xfail(
-    reason="known defect after the last merges: issue 13's new chapters (context, maps) do not yet follow the chart layout rules (map labels overlap; context chart's source over its title)",
-    strict=False,
-)
 def test_every_chart_at_the_pdf_size_has_no_overlapping_or_cut_off_text(browser, figures):  # noqa: F811
     page = browser.new_page(viewport={"width": 1000, "height": 1600})
     page.set_content("<html><body style='margin:0'><div id='chart'></div></body></html>")
@@ -117,10 +113,6 @@ def test_every_chart_at_the_pdf_size_has_no_overlapping_or_cut_off_text(browser,
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    reason="known defect after the last merges: issue 13's new chapters (context, maps) do not yet follow the chart layout rules (map labels overlap; context chart's source over its title)",
-    strict=False,
-)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_chart_on_the_page_has_no_overlapping_or_cut_off_text(browser, demo, viewport):  # noqa: F811
     loaded = LoadedPage(browser, demo.html, viewport)

@@ -74,10 +74,6 @@ def test_no_endpoint_trend_and_a_flagged_baseline(words: str):
     assert "tested over every year" in words
 
 
-@pytest.mark.xfail(
-    reason="known defect after the last merges: issue 13's new chapters (context, maps) do not yet follow issue 15's scope line under every chart",
-    strict=False,
-)
 def test_every_chart_states_its_scope(published: Path):
     html = (published / "assessment.html").read_text(encoding="utf-8")
     figures = re.findall(r"<figure class=\"chart\".*?</figure>", html, flags=re.S)
@@ -127,10 +123,6 @@ def test_no_duplicate_tables_raw_names_paths_or_hashes(published: Path, words: s
         assert "/" not in row["File"] and "\\" not in row["File"]
 
 
-@pytest.mark.xfail(
-    reason="known defect after the last merges: the heat map's no-time sentence is no longer found after the disclosure gate reworked the chapter",
-    strict=False,
-)
 def test_heatmap_says_how_many_offences_have_no_time(words: str):
     assert re.search(r"[\d,]+ offences with no time recorded are left out", words)
 

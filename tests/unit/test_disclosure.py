@@ -42,6 +42,16 @@ def test_count_text_hides_small_counts_in_sentences() -> None:
     assert DisclosurePolicy(5, show_zeros=False).count_text(0) == CONFIDENTIAL
 
 
+def test_count_phrase_says_a_small_count_as_fewer_than_the_threshold() -> None:
+    assert POLICY.count_phrase(132, "offence") == "132 offences"
+    assert POLICY.count_phrase(3, "offence") == "fewer than 5 offences"
+    assert POLICY.count_phrase(1, "offence") == "fewer than 5 offences"
+    assert POLICY.count_phrase(0, "offence") == "0 offences"
+    assert DisclosurePolicy(5, show_zeros=False).count_phrase(0, "crime") == "fewer than 5 crimes"
+    assert DisclosurePolicy(2).count_phrase(1, "person", "people") == "fewer than 2 people"
+    assert POLICY.count_phrase(None, "offence") == "an unpublished number of offences"
+
+
 def test_row_total_minus_visible_cells_does_not_recover_a_hidden_cell() -> None:
     # The open-data district table: crime types and their total on each row.
     frame = pd.DataFrame(

@@ -109,3 +109,21 @@ def test_run_record_and_quality_pages(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text(json.dumps({"inputs": {"ae": {"rows_set_aside": 3}}}))
     found = check_published(tmp_path, POLICY)
     assert [b.cell for b in found] == ["inputs.ae.rows_set_aside"]
+
+
+def test_row_totals_another_table_gives_without_declaring_them(tmp_path: Path) -> None:
+    # An age-by-sex table gated on its own, beside a rates table whose "people" are the row
+    # sums: the hidden 1 is the band's people minus the cells shown.
+    bands = ["0-9", "10-17", "18-24", "25-34"]
+    by_sex = pd.DataFrame(
+        {"band": bands, "Female": [42, 446, 626, 863], "Male": [51, 777, 982, 1321]}
+    )
+    by_sex["Not recorded"] = [1, 29, 31, 46]
+    gated(tmp_path, "age_sex", by_sex, ["Female", "Male", "Not recorded"])
+    people = pd.DataFrame({"band": bands, "people": by_sex.iloc[:, 1:].sum(axis=1)})
+    gated(tmp_path, "rates", people, ["people"])
+    breaches = [str(b) for b in check_published(tmp_path, POLICY)]
+    assert any("age_sex" in b and "worked out by subtraction" in b for b in breaches), breaches
+    # Gated with the row sums known, the same tables pass.
+    gated(tmp_path, "age_sex", by_sex, ["Female", "Male", "Not recorded"], row_sums_known=True)
+    assert check_published(tmp_path, POLICY) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis import people
+from sv_assessment.analysis.disclosure import DisclosurePolicy, protect_table
 from sv_assessment.chapters import who
 from tests.conftest import make_offences
 from tests.unit.test_context_chapter import COUNTS, _run, _text
@@ -77,3 +78,22 @@ def test_overlap_below_the_minimum_is_not_given_exactly():
     frame = _with_ids(make_offences(COUNTS)).assign(year=2024)
     assert who.overlap_sentence(frame, 5).startswith("Fewer than 5 people")
     assert who.overlap_sentence(frame.assign(suspect_id=pd.NA), 5).startswith("The victim")
+
+
+def test_a_hidden_age_sex_cell_cannot_be_worked_out_from_the_band_or_under_18_totals():
+    # The demo's shape: 0-9 victims of unrecorded sex = 1, and the report elsewhere gives
+    # every band's total (the rates table) and, per sex, the under-18 total (violence profile).
+    counts = pd.DataFrame(
+        {
+            "age_band": [*people.AGE_BANDS, people.NOT_RECORDED],
+            "Female": [42, 446, 626, 863, 816, 301, 179, 148],
+            "Male": [51, 777, 982, 1321, 1224, 450, 264, 250],
+            people.NOT_RECORDED: [1, 29, 31, 46, 46, 13, 13, 839],
+        }
+    )
+    policy = DisclosurePolicy(threshold=5)
+    protected = protect_table(counts, list(who.SEX_COLUMNS), policy, **who.AGE_SEX_MARGINS)
+    hidden = protected.frame.isna()
+    assert hidden.at[0, people.NOT_RECORDED]
+    assert hidden.loc[0, list(who.SEX_COLUMNS)].sum() >= 2  # not the band total minus the rest
+    assert hidden.loc[[0, 1], people.NOT_RECORDED].all()  # not the under-18 total minus 10-17

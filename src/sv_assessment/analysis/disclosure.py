@@ -105,6 +105,17 @@ class DisclosurePolicy:
             count = round_nearest(np.array([float(count)]), self.rounding)[0]
         return f"{round(float(count)):,}"
 
+    def count_phrase(self, count: float | None, singular: str, plural: str | None = None) -> str:
+        """A count and what it counts, as a sentence may say it: '132 offences', '1 offence',
+        or 'fewer than 5 offences' when the count is small (never the count itself)."""
+        many = plural or singular + "s"
+        if count is None or pd.isna(count):
+            return f"an unpublished number of {many}"
+        if self.is_small(np.array([float(count)]))[0]:
+            return f"fewer than {self.threshold} {many}"
+        number = round(float(count))
+        return f"{number:,} {singular if number == 1 else many}"
+
 
 def protect_table(
     frame: pd.DataFrame,

@@ -52,12 +52,15 @@ def band_rates(counts: pd.DataFrame, population: pd.DataFrame, year: int) -> pd.
     return frame[["age_band", "people", "population", "rate_per_1000", "rate_lower", "rate_upper"]]
 
 
+SUSPECT_AGED = "Suspect aged"
+
+
 def suspect_against_victim(offences: pd.DataFrame) -> pd.DataFrame:
     """Offences with both ages recorded, by victim's band (rows) and suspect's band."""
     both = offences.dropna(subset=["victim_age", "suspect_age"])
     table = pd.crosstab(age_band(both["victim_age"]), age_band(both["suspect_age"]))
     table = table.reindex(index=list(AGE_BANDS), columns=list(AGE_BANDS), fill_value=0)
-    table.columns = [f"suspect_{c}" for c in table.columns]
+    table.columns = [f"{SUSPECT_AGED} {c}" for c in table.columns]
     return table.rename_axis("victim_age_band").reset_index()
 
 

@@ -62,6 +62,18 @@ class Protected:
     def hidden(self, column: Hashable) -> pd.Series:
         return self.status[column] == CONFIDENTIAL
 
+    def select(self, rows: pd.Series, columns: list[Hashable]) -> Protected:
+        """Some rows and columns of the table, each cell keeping its symbol (a chart drawing
+        part of a gated table hands the gate's [c] on, rather than a bare gap)."""
+        keep = rows.to_numpy()
+        frame = self.frame.loc[keep, columns].reset_index(drop=True)
+        return Protected(
+            frame,
+            self.status.loc[keep, columns].reset_index(drop=True),
+            tuple(c for c in self.count_columns if c in columns),
+            tuple(c for c in self.derived_columns if c in columns),
+        )
+
     def text(self, row: int, column: Hashable) -> str:
         """The cell as a sentence may show it (by position of the row)."""
         symbol = self.status[column].iloc[row]

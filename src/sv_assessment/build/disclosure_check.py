@@ -29,6 +29,7 @@ import numpy as np
 from sv_assessment.analysis.disclosure import CONFIDENTIAL, SYMBOLS, DisclosurePolicy
 from sv_assessment.analysis.suppression_audit import Relation, failing_cells
 from sv_assessment.build import published_files as pf
+from sv_assessment.build.implied_margins import implied_row_totals
 from sv_assessment.errors import BuildError
 
 # A count next to the word for what it counts, or in a "... against N in ..." comparison.
@@ -72,13 +73,6 @@ class DisclosureBreach(BuildError):
         return (type(self), (self.breaches,))
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(str(text).replace(",", ""))
-    except ValueError:
-        return None
-
-
 def _small(value: float | None, policy: DisclosurePolicy) -> bool:
     return value is not None and bool(policy.is_small(np.array([value]))[0])
 
@@ -100,7 +94,7 @@ def table_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
             for row, text in enumerate(table.cells[column]):
                 if text == CONFIDENTIAL:
                     hidden_rows[row] = True
-                elif text not in SYMBOLS and _small(_number(text), policy):
+                elif text not in SYMBOLS and _small(pf.number(text), policy):
                     cell = f"{_row_label(table, row)}, {column}"
                     found.append(Breach(file, table.name, cell, f"shows a count of {text}"))
                 elif (
@@ -146,7 +140,7 @@ def audit_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
             values.append(0.0)
             shown.append(False)
         i = index[key]
-        number = None if text in SYMBOLS else _number(text)
+        number = None if text in SYMBOLS else pf.number(text)
         if number is not None:
             values[i], shown[i] = number, True
         else:
@@ -180,6 +174,10 @@ def audit_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
                 origin = (f"tables/{table.path.name}", table.name, f"total {n}")
                 total_cell = cell(key or (table.name, "total", n), str(value), origin)
             relations.append(Relation(tuple(parts), total_cell))
+    for name, row, other_name, other_row, column in implied_row_totals(tables):
+        table, other = tables[name], tables[other_name]
+        parts = tuple(index[_cell_key(table, row, c)] for c in table.count_columns)
+        relations.append(Relation(parts, index[_cell_key(other, other_row, column)]))
     values_array, shown_array = np.array(values, float), np.array(shown, bool)
     hidden = ~shown_array
     for i, origin in where.items():
@@ -203,7 +201,7 @@ def _chart_breaches(charts: list[pf.Chart], tables, policy: DisclosurePolicy) ->
         visible = set()
         if table is not None:
             visible = {
-                v for v in (_number(t) for t in table.cells.to_numpy().ravel()) if v is not None
+                v for v in (pf.number(t) for t in table.cells.to_numpy().ravel()) if v is not None
             }
         for n, trace in enumerate(chart.traces):
             for key in ("y", "z", "text", "customdata", "hovertext", "x"):
@@ -230,7 +228,7 @@ def _page_table_breaches(file, page_tables, tables, policy) -> list[Breach]:
                     context = f"{header} {row[0]}"
                     if "example" in context.lower() or not COUNT_HEADERS.search(context):
                         continue
-                    if _small(_number(text), policy):
+                    if _small(pf.number(text), policy):
                         cell = f"{row[0]}, {header}".strip(", ")
                         found.append(Breach(file, name, cell, f"shows a count of {text}"))
             continue
@@ -251,7 +249,7 @@ def _prose_breaches(prose: list[pf.Prose], policy: DisclosurePolicy) -> list[Bre
     for item in prose:
         for match in COUNT_PHRASE.finditer(item.text):
             text = match.group(1) or match.group(3)
-            if _small(_number(text), policy):
+            if _small(pf.number(text), policy):
                 start = max(match.start() - 60, 0)
                 context = " ".join(item.text[start : match.end() + 20].split())
                 found.append(Breach(item.file, "text", f"“…{context}…”", f"states {text}"))

@@ -149,6 +149,14 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
+def number(text: str) -> float | None:
+    """A published cell or phrase as a number ("1,234" → 1234.0), or None for a symbol."""
+    try:
+        return float(str(text).replace(",", ""))
+    except ValueError:
+        return None
+
+
 def json_numbers(value, where: str = "") -> Iterator[tuple[str, float]]:
     """Every number in a JSON document with the path of keys that leads to it."""
     if isinstance(value, dict):

@@ -158,3 +158,18 @@ def _free(box: tuple[float, ...], taken: list[tuple[float, ...]], plot: tuple[in
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def labels_that_fit(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], plot):
+    """Which labels to draw: each label (``sizes``: width and height in px) centred on its point
+    (``centres``: px in a plot of size ``plot``), in the order given (most important first),
+    drawn only if its box is inside the plot and clear of every label drawn before it. Worked
+    out at the smallest size the chart is drawn at: labels only move apart as it grows."""
+    taken: list[tuple[float, ...]] = []
+    kept = []
+    for index, ((w, h), (x, y)) in enumerate(zip(sizes, centres, strict=True)):
+        box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        if _free(box, taken, plot):
+            taken.append(box)
+            kept.append(index)
+    return kept

@@ -24,6 +24,7 @@ from sv_assessment.chapters.chart_layout import (
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 SEQUENTIAL = ("#F2F5F8", "#9DB3C7", "#4A7398", "#12436D")
 FONT = "Arial, Helvetica, sans-serif"
+PHONE_PLOT_WIDTH = chart_layout.PHONE_WIDTH - 64 - 16  # the plot between the margins
 TEXT_COLOUR = "#0B0C0C"
 
 
@@ -56,9 +57,16 @@ def house_style(
         + (10 if legend else 14)
         + (20 if panel_titles else 0)
     )
-    bottom = AXIS_BAND + len(source_lines) * SOURCE_SIZE * LINE + 8
-    left = 64
+    # Axis titles longer than the plot on a phone is wide (x) or tall (y) are wrapped, and the
+    # margin beside them grows by a line for each extra line.
+    x_lines = chart_layout.wrap_text(x_title, TEXT_SIZE, PHONE_PLOT_WIDTH - 8)
+    x_title = "<br>".join(x_lines) if x_title else x_title
+    bottom = AXIS_BAND + (len(x_lines) - 1) * TEXT_SIZE * LINE
+    bottom += len(source_lines) * SOURCE_SIZE * LINE + 8
     height = fig.layout.height or CHART_HEIGHT
+    y_lines = chart_layout.wrap_text(y_title, TEXT_SIZE, round(height - top - bottom - 8))
+    y_title = "<br>".join(y_lines) if y_title else y_title
+    left = 64 + (len(y_lines) - 1) * round(TEXT_SIZE * LINE)
     fig.update_layout(
         font={"family": FONT, "size": TEXT_SIZE, "color": TEXT_COLOUR},
         colorway=list(PALETTE),

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sv_assessment.analysis import deprivation as dep
-from sv_assessment.chapters import charts
+from sv_assessment.chapters import charts, scope
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import AGE_BANDS
 
@@ -76,6 +76,9 @@ def structure_figure(structure: pd.DataFrame, config: AssessmentConfig) -> chart
         data=data,
         x_title="Age band",
         y_title="Share of residents (%)",
+        scope=f"All residents of {config.area_name}, {config.assessment_year}, from the "
+        "population input"
+        + (" (the same figures in every year: held flat)" if held_flat(structure) else ""),
     )
 
 
@@ -122,7 +125,9 @@ def deprivation_sentence(
     return text
 
 
-def rate_figure(decile_table: pd.DataFrame, year: int, what: str) -> charts.FigureSpec:
+def rate_figure(
+    decile_table: pd.DataFrame, year: int, what: str, scope_line: str = ""
+) -> charts.FigureSpec:
     rated = "rate_per_1000" in decile_table.columns
     y = "rate_per_1000" if rated else "offences_per_lsoa"
     data = decile_table[["imd_decile", y, *(["rate_lower", "rate_upper"] if rated else [])]]
@@ -148,10 +153,13 @@ def rate_figure(decile_table: pd.DataFrame, year: int, what: str) -> charts.Figu
         data=data,
         x_title="Deprivation decile (1 = most deprived)",
         y_title=f"{what.capitalize()} {unit}",
+        scope=scope_line,
     )
 
 
-def curve_figure(curve: pd.DataFrame, index: float, year: int, what: str) -> charts.FigureSpec:
+def curve_figure(
+    curve: pd.DataFrame, index: float, year: int, what: str, scope_line: str = ""
+) -> charts.FigureSpec:
     x, y = curve.columns[1], curve.columns[2]
     base = "residents" if "residents" in x else "LSOAs"
     # A numeric x axis (line_chart's is categorical): the curve is read against the diagonal.
@@ -186,6 +194,7 @@ def curve_figure(curve: pd.DataFrame, index: float, year: int, what: str) -> cha
         data=curve,
         x_title=f"Cumulative share of {base} (%), most deprived first",
         y_title=f"Cumulative share of {what} (%)",
+        scope=scope_line,
     )
 
 
@@ -228,10 +237,15 @@ def show_deprivation(
         return None
     from sv_assessment.chapters.availability import gated
 
-    chapter.figure(
-        gated(chapter, rate_figure(shown, chapter.year, what)), f"{prefix}context_deprivation_rates"
+    line = (
+        f"{scope.measure_scope(config)}, {chapter.year}: those located in an LSOA of the "
+        "deprivation file; deciles are national (English Indices of Deprivation)"
     )
-    return gated(chapter, curve_figure(curve, index, chapter.year, what))
+    chapter.figure(
+        gated(chapter, rate_figure(shown, chapter.year, what, line)),
+        f"{prefix}context_deprivation_rates",
+    )
+    return gated(chapter, curve_figure(curve, index, chapter.year, what, line))
 
 
 def with_lsoa_names(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from sv_assessment.analysis import definitions
 from sv_assessment.analysis.disclosure import Gate, Protected
 from sv_assessment.chapters import labels
 from sv_assessment.config import AssessmentConfig
-from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns
+from sv_assessment.schema import OFFENCE_GROUPS, SEXES, all_columns, input_label
 
 
 def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
@@ -19,7 +19,7 @@ def input_summary(inputs: dict[str, dict]) -> pd.DataFrame:
     assessment window, the rows outside it (out of scope, not errors), so read = the rest."""
     rows = [
         {
-            "input": name,
+            "input": input_label(info, name),
             "provided": "Yes" if info.get("provided") else "No",
             "rows_read": info.get("rows_read"),
             "rows_outside_the_assessment_window": info.get("rows_out_of_scope", 0),

@@ -9,6 +9,7 @@ published is drawn grey and labelled so.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -16,8 +17,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sv_assessment.analysis import comparison
-from sv_assessment.chapters import charts
+from sv_assessment.chapters import chart_layout, charts
 
+MAP_HEIGHT = 600
+LABEL_SIZE = 10
+LABEL_LINE = LABEL_SIZE * chart_layout.LINE
+TITLE_LINE = chart_layout.TITLE_SIZE * chart_layout.LINE
+SOURCE_LINE = chart_layout.SOURCE_SIZE * chart_layout.LINE
 CLASSES = ("#DDE6EE", "#9DB3C7", "#4A7398", "#12436D")  # light to dark, as charts.SEQUENTIAL
 NOT_PUBLISHED = "#BFC1C3"
 
@@ -64,13 +70,19 @@ def district_map(
     value: str,
     title: str,
     measure: str,
+    scope: str = "",
 ) -> charts.FigureSpec:
-    """``values``: district_code, district and ``value`` (published; missing = suppressed)."""
+    """``values``: district_code, district and ``value`` (published; missing = suppressed).
+
+    Each district is labelled with its name and value where the label fits clear of the others
+    on the smallest screen (the highest values first); every district's value is in the data
+    table beside the map, the hover text and the alt text."""
     shown = values.set_index("district_code")
     numbers = pd.to_numeric(shown[value], errors="coerce")
     breaks = class_breaks(numbers)
     fig = go.Figure()
     legend_done: set[int] = set()
+    labels = []
     for code, shape in boundaries.groupby("district_code", sort=False):
         if code not in shown.index:
             continue
@@ -93,18 +105,22 @@ def district_map(
                     line={"color": "#FFFFFF", "width": 1},
                     name=_legend_name(index, breaks),
                     legendgroup=str(index),
+                    legendrank=100 + index,
                     showlegend=first,
                     hoverinfo="text",
                     text=f"{name}: {label}",
                 )
             )
         centre = shape.loc[shape["ring"] == shape["ring"].min()]
-        fig.add_annotation(
-            x=float(centre["longitude"].mean()),
-            y=float(centre["latitude"].mean()),
-            text=f"{name}<br>{label}",
-            showarrow=False,
-            font={"size": 10, "color": "#FFFFFF" if index >= 2 else charts.TEXT_COLOUR},
+        labels.append(
+            (
+                -float(number) if known else np.inf,
+                float(centre["longitude"].mean()),
+                float(centre["latitude"].mean()),
+                name,
+                label,
+                index,
+            )
         )
     latitude = float(boundaries["latitude"].mean())
     fig.update_xaxes(visible=False)
@@ -112,14 +128,21 @@ def district_map(
     fig.update_yaxes(
         visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(latitude))
     )
-    fig.update_layout(showlegend=True, plot_bgcolor="#FFFFFF")
+    fig.update_layout(showlegend=True, plot_bgcolor="#FFFFFF", height=MAP_HEIGHT)
+    for _, x, y, name, label, index in _fitting_labels(fig, boundaries, sorted(labels), title):
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=f"{html.escape(name)}<br>{label}",
+            showarrow=False,
+            font={"size": LABEL_SIZE, "color": "#FFFFFF" if index >= 2 else charts.TEXT_COLOUR},
+        )
     listed = values.assign(shown_value=numbers.to_numpy())
     listed = listed.sort_values("shown_value", ascending=False, na_position="last")
     return charts.FigureSpec(
         fig,
         title=title,
-        alt_text=f"Map of the districts shaded by {measure} (darker is higher), each labelled "
-        "with its value: "
+        alt_text=f"Map of the districts shaded by {measure} (darker is higher): "
         + "; ".join(
             f"{r.district}: {'not published' if pd.isna(r.shown_value) else f'{r.shown_value:.2f}'}"
             for r in listed.itertuples()
@@ -127,7 +150,53 @@ def district_map(
         data=values[["district_code", "district", value]],
         x_title="",
         y_title="",
+        zero_based=False,
+        scope=scope,
     )
+
+
+def plot_size_on_phone(fig: go.Figure, title: str) -> tuple[float, float]:
+    """The plot area of a map on a 320 px screen, in px, as the house style will lay it out
+    (title and legend above, a source line of up to four lines below)."""
+    chart_layout.wrap_legend(fig)
+    top = (
+        12
+        + len(chart_layout.wrap_text(title, chart_layout.TITLE_SIZE)) * TITLE_LINE
+        + chart_layout.legend_rows(fig) * 30
+        + 10
+    )
+    bottom = chart_layout.AXIS_BAND + 4 * SOURCE_LINE + 8
+    return chart_layout.PHONE_WIDTH - 64 - 16, (fig.layout.height or MAP_HEIGHT) - top - bottom
+
+
+def degrees_to_px(boundaries: pd.DataFrame, plot: tuple[float, float]):
+    """A function from longitude and latitude to px in ``plot``, as Plotly draws equal-scale
+    axes (the map centred, filling the plot's width or its height)."""
+    west, east = boundaries["longitude"].min(), boundaries["longitude"].max()
+    south, north = boundaries["latitude"].min(), boundaries["latitude"].max()
+    stretch = 1 / math.cos(math.radians(float(boundaries["latitude"].mean())))
+    span_x, span_y = (east - west) or 1.0, ((north - south) or 1.0) * stretch
+    scale = min(plot[0] / span_x, plot[1] / span_y)
+    left = (plot[0] - span_x * scale) / 2
+    top = (plot[1] - span_y * scale) / 2
+
+    def to_px(longitude: float, latitude: float) -> tuple[float, float]:
+        return left + (longitude - west) * scale, top + (north - latitude) * stretch * scale
+
+    return to_px
+
+
+def _fitting_labels(fig: go.Figure, boundaries: pd.DataFrame, labels: list, title: str) -> list:
+    """The district labels that fit clear of one another on a phone (the scale only grows on
+    larger screens, so they stay clear there too)."""
+    plot = plot_size_on_phone(go.Figure(fig), title)
+    to_px = degrees_to_px(boundaries, plot)
+    sizes = [
+        (max(len(name), len(label)) * LABEL_SIZE * chart_layout.CHAR_EM + 4, 2 * LABEL_LINE)
+        for _, _, _, name, label, _ in labels
+    ]
+    centres = [to_px(x, y) for _, x, y, *_ in labels]
+    return [labels[i] for i in chart_layout.labels_that_fit(sizes, centres, plot)]
 
 
 def _legend_name(index: int, breaks: list[float]) -> str:

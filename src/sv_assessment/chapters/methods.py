@@ -12,12 +12,8 @@ from sv_assessment.analysis.disclosure import LOW, SYMBOLS
 from sv_assessment.catalog import StagedData
 from sv_assessment.chapters import scope
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.schema import input_label
 
-INPUT_NAMES = {
-    "offences": "Police-recorded offences",
-    "population": "Population",
-    "ae_attendances": "A&E assault attendances",
-}
 definition_table = scope.definition_table  # the definition shown is the rules applied
 
 
@@ -34,7 +30,7 @@ def inputs_table(inputs: dict[str, dict], periods: dict[str, str] | None = None)
     for name, info in inputs.items():
         rows.append(
             {
-                "input": INPUT_NAMES.get(name, name.replace("_", " ").capitalize()),
+                "input": input_label(info, name),
                 "file": PurePath(str(info.get("source", ""))).name,
                 "period_covered": (periods.get(name) or _period(info))
                 if info.get("provided")

@@ -104,6 +104,6 @@ def summary_table(entries: list[Priority]) -> pd.DataFrame:
         {
             "priority": [e.priority for e in entries],
             "owner": [e.owner for e in entries],
-            "evidence": ["; ".join(x.figure for x in e.evidence) for e in entries],
+            "evidence": ["; ".join(x.says for x in e.evidence) for e in entries],
         }
     )

@@ -37,6 +37,17 @@ def serious_violence_scope(config: AssessmentConfig) -> str:
     return ", ".join(parts)
 
 
+def measure_scope(config: AssessmentConfig) -> str:
+    """The first part of a scope line for the assessment's own measure: serious violence as
+    defined (partner data) or the focus crime types as data.police.uk publishes them."""
+    if config.source == "police_uk":
+        return (
+            f"{', '.join(config.police_uk.focus_crime_types)} as published on data.police.uk, "
+            "any age, any place"
+        )
+    return serious_violence_scope(config)
+
+
 def definition_table(config: AssessmentConfig) -> pd.DataFrame:
     """The definition as applied: each route in (any one is enough) and each condition (all
     must hold), in the words of the rules that filter the data."""

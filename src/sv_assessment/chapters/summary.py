@@ -14,12 +14,13 @@ from sv_assessment.chapters import (
     violence_profile,
 )
 from sv_assessment.config import AssessmentConfig
+from sv_assessment.schema import input_label
 
 SOURCE_NAMES = {
     "police_offences": "Police-recorded crime (offence-level extract)",
     "population": "Resident population by district, year and age band",
     "ae_attendances": "Assault-related A&E attendances (optional)",
-}
+}  # other kinds as schema.INPUT_LABELS names them
 
 
 def scope_text(config: AssessmentConfig, inputs: dict[str, dict]) -> str:
@@ -27,7 +28,7 @@ def scope_text(config: AssessmentConfig, inputs: dict[str, dict]) -> str:
     sources = []
     for name, spec in config.inputs.items():
         provided = inputs.get(name, {}).get("provided", False)
-        label = SOURCE_NAMES.get(spec.kind, name)
+        label = SOURCE_NAMES.get(spec.kind) or input_label({"kind": spec.kind}, name)
         sources.append(f"- {label}: " + (f"`{spec.path.name}`" if provided else "not provided"))
     return (
         f"**Area:** {config.area_name} ({len(config.districts)} districts). "

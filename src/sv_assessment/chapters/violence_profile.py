@@ -183,7 +183,7 @@ def weekday_hour_figure(
     offences with a time recorded; the scope line says how many have none (``untimed``)."""
     year = config.assessment_year
     policy = DisclosurePolicy.from_config(config)
-    left_out = policy.count_text(untimed)
+    left_out = policy.count_phrase(untimed, "offence")
     matrix = counts.frame.set_index("day").astype(float)
     day, hour = matrix.stack().idxmax()
     finding = f"Serious violence in {year} peaks on {day}s at {hour}"
@@ -198,13 +198,13 @@ def weekday_hour_figure(
         title=finding,
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
         f"hour of the day (columns). Darker cells mean more offences; blank cells are hidden "
-        f"small counts. The busiest hour is {day} {hour}. {left_out} offences with no time "
+        f"small counts. The busiest hour is {day} {hour}. {left_out.capitalize()} with no time "
         "recorded are not shown.",
         data=counts,
         x_title="Hour of the day",
         y_title="Day of the week",
         scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: offences "
-        f"with a time recorded; {left_out} with no time recorded left out",
+        f"with a time recorded; {left_out} with no time recorded are left out",
     )
 
 

@@ -15,10 +15,28 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sv_assessment.analysis import definitions, people
+from sv_assessment.analysis.protected import Protected
 from sv_assessment.chapters import charts
 
 ROLES = ("victim", "suspect")
 ID_COLUMNS = ("victim_id", "suspect_id")
+SEX_COLUMNS = ("Female", "Male", people.NOT_RECORDED)
+
+
+def _age_sex_margins() -> dict:
+    """What a reader knows of an age-by-sex table from the rest of the report, for the gate:
+    each band's total (the rates table's people), each sex's total, and, per sex, the under-18
+    bands together (the violence profile's "Under 18" row), so that a hidden cell cannot be
+    worked out from any of them."""
+    under_18 = [i for i, band in enumerate(people.AGE_BANDS) if band in ("0-9", "10-17")]
+    return {
+        "row_sums_known": True,
+        "column_sums_known": True,
+        "relations": [(tuple((i, sex) for i in under_18), None) for sex in SEX_COLUMNS],
+    }
+
+
+AGE_SEX_MARGINS = _age_sex_margins()
 
 
 def in_scope_any_age(offences: pd.DataFrame, config) -> pd.DataFrame:
@@ -38,10 +56,28 @@ def scope_sentence(offences: pd.DataFrame, config) -> str:
     )
 
 
-def pyramid_figure(published: pd.DataFrame, role: str, year: int) -> charts.FigureSpec:
-    """Males to the left, females to the right, by age band; ``published`` is the suppressed
-    count table (a hidden cell is drawn as no bar, and listed as such in the alt text)."""
-    rows = published[published["age_band"] != people.NOT_RECORDED]
+def chart_scope(config, role: str) -> str:
+    """The pyramids' scope line: the definition without its age test, the year, and who is
+    drawn."""
+    sv = config.serious_violence
+    parts = ["Serious violence as defined in Methods, any age"]
+    if sv.public_place_only:
+        parts.append("public place")
+    if sv.exclude_domestic_abuse:
+        parts.append("domestic abuse excluded")
+    return ", ".join(parts) + (
+        f", {config.assessment_year}: each offence's {role}, where age and sex were recorded"
+    )
+
+
+def pyramid_figure(
+    protected: Protected, role: str, year: int, scope: str = ""
+) -> charts.FigureSpec:
+    """Males to the left, females to the right, by age band; ``protected`` is the gated count
+    table (a hidden cell is drawn as no bar, and listed as such in the alt text)."""
+    published = protected.frame
+    banded = published["age_band"] != people.NOT_RECORDED
+    rows = published[banded]
     male = pd.to_numeric(rows["Male"], errors="coerce")
     female = pd.to_numeric(rows["Female"], errors="coerce")
     fig = go.Figure(
@@ -80,9 +116,10 @@ def pyramid_figure(published: pd.DataFrame, role: str, year: int) -> charts.Figu
             f"{r.age_band}: {shown(m)} male, {shown(f)} female"
             for r, m, f in zip(rows.itertuples(), male, female, strict=True)
         ),
-        data=rows[["age_band", "Male", "Female"]],
+        data=protected.select(banded, ["age_band", "Male", "Female"]),
         x_title=f"{role.capitalize()}s (males left, females right)",
         y_title="Age band",
+        scope=scope,
     )
 
 

@@ -113,6 +113,8 @@ class DisclosurePolicy:
             return f"an unpublished number of {many}"
         if self.is_small(np.array([float(count)]))[0]:
             return f"fewer than {self.threshold} {many}"
+        if self.rounding:
+            count = round_nearest(np.array([float(count)]), self.rounding)[0]
         number = round(float(count))
         return f"{number:,} {singular if number == 1 else many}"
 

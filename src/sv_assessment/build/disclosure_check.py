@@ -100,7 +100,7 @@ def table_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
                 elif (
                     text not in SYMBOLS
                     and policy.rounding
-                    and (_number(text) or 0) % policy.rounding
+                    and (pf.number(text) or 0) % policy.rounding
                 ):
                     cell = f"{_row_label(table, row)}, {column}"
                     unrounded = f"shows {text}, not a multiple of {policy.rounding}"

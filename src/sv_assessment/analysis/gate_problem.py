@@ -221,12 +221,13 @@ def rounded_values(
     p = problem
     if base <= 1:
         return p.cell_values
-    shown = p.published & ~hidden & ~p.missing
+    # Every cell a reader sees: shown here, or a total known from elsewhere (rounded too, so
+    # that no exact total is written anywhere, not even in the table's metadata).
+    shown = ~hidden & ~p.missing
     fixed = {}
     for cell, key in p.keys.items():
         if register is not None and ("rounded", key) in register and not hidden[cell]:
-            fixed[cell] = register[("rounded", key)]
-            shown[cell] = True  # a total shown elsewhere, as it was shown there
+            fixed[cell] = register[("rounded", key)]  # as it was shown there
     return controlled_round(p.cell_values, shown, p.relations, base, fixed).values
 
 

@@ -32,3 +32,22 @@ def test_each_chart_gets_a_png_and_nothing_else_changes():
     assert base64.b64decode(chart["data"][PNG_MIME]).startswith(b"\x89PNG")
     assert PNG_MIME not in table["data"]
     assert add_static_images(notebook) == 0  # already has its image: no second browser
+
+
+def test_the_pdf_image_leaves_the_title_to_the_caption_and_keeps_the_plot_size():
+    from sv_assessment.chapters.charts import for_print, house_style
+
+    fig = house_style(
+        go.Figure(go.Bar(x=["2023", "2024"], y=[10, 12])),
+        "Offences rose in 2024",
+        "Year",
+        "Offences",
+        "Police-recorded crime",
+    )
+    printed = for_print(fig)
+    names = [a.name for a in printed.layout.annotations]
+    assert "title" not in names and "source" in names
+    assert "title" in [a.name for a in fig.layout.annotations]  # the web chart keeps it
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert printed.layout.height - printed.layout.margin.t - printed.layout.margin.b == plot
+    assert printed.layout.height < fig.layout.height

@@ -34,12 +34,9 @@ def _p_values(p_values: npt.ArrayLike) -> np.ndarray:
     return p
 
 
-def holm(p_values: npt.ArrayLike) -> np.ndarray:
-    """Holm's step-down adjusted p-values (family-wise error control), in the input order.
-
-    With p-values sorted ascending, p_(i) becomes max over j <= i of min(1, (m - j + 1) p_(j)).
-    NaN p-values (tests not made) stay NaN and do not count towards the family size.
-    """
+def _adjusted(p_values: npt.ArrayLike, adjust) -> np.ndarray:
+    """``adjust(sorted p-values, m)`` applied to the tests made, in the input order; NaN
+    p-values (tests not made) stay NaN and do not count towards the family size ``m``."""
     p = _p_values(p_values)
     out = np.full(p.shape, np.nan)
     made = ~np.isnan(p)
@@ -47,33 +44,34 @@ def holm(p_values: npt.ArrayLike) -> np.ndarray:
     if m == 0:
         return out
     order = np.argsort(p[made], kind="stable")
-    scaled = (m - np.arange(m)) * p[made][order]
-    adjusted = np.minimum(1.0, np.maximum.accumulate(scaled))
     values = np.empty(m)
-    values[order] = adjusted
+    values[order] = adjust(p[made][order], m)
     out[made] = values
     return out
+
+
+def holm(p_values: npt.ArrayLike) -> np.ndarray:
+    """Holm's step-down adjusted p-values (family-wise error control), in the input order.
+
+    With p-values sorted ascending, p_(i) becomes max over j <= i of min(1, (m - j + 1) p_(j)).
+    """
+    return _adjusted(
+        p_values,
+        lambda p, m: np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p)),
+    )
 
 
 def benjamini_hochberg(p_values: npt.ArrayLike) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (false discovery rate control), in the input order.
 
     With p-values sorted ascending, p_(i) becomes min over j >= i of min(1, m p_(j) / j).
-    NaN p-values (tests not made) stay NaN and do not count towards the family size.
     """
-    p = _p_values(p_values)
-    out = np.full(p.shape, np.nan)
-    made = ~np.isnan(p)
-    m = int(made.sum())
-    if m == 0:
-        return out
-    order = np.argsort(p[made], kind="stable")
-    scaled = p[made][order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
-    values = np.empty(m)
-    values[order] = adjusted
-    out[made] = values
-    return out
+    return _adjusted(
+        p_values,
+        lambda p, m: np.minimum(
+            1.0, np.minimum.accumulate((p * m / np.arange(1, m + 1))[::-1])[::-1]
+        ),
+    )
 
 
 def baseline_years(assessment_year: int, first_year: int, length: int = 3) -> list[int]:

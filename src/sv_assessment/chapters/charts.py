@@ -322,6 +322,30 @@ class FigureSpec:
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 900, CHART_HEIGHT, 2
 
 
+def for_print(fig: go.Figure) -> go.Figure:
+    """The chart as the PDF shows it: without its title, which the PDF prints once as the
+    figure's caption (drawn in the image too, a reader met it twice), and with the legend's
+    band sized for the image's width rather than a phone's. What is taken off comes off the
+    top, so the plot keeps its size."""
+    printed = go.Figure(fig)
+    annotations = list(printed.layout.annotations)
+    titles = [a for a in annotations if a.name == "title"]
+    cut = 0
+    if titles:
+        lines = (titles[0].text or "").count("<br>") + 1
+        cut += round(lines * chart_layout.TITLE_SIZE * chart_layout.LINE)
+    left, right = printed.layout.margin.l or 0, printed.layout.margin.r or 0
+    phone_rows = chart_layout.legend_rows(printed)
+    print_rows = chart_layout.legend_rows(printed, IMAGE_WIDTH - left - right)
+    cut += 30 * (phone_rows - print_rows)
+    top, height = printed.layout.margin.t or 0, printed.layout.height or IMAGE_HEIGHT
+    cut = min(cut, max(top - 10, 0))
+    # Assigned, not update_layout: that merges a shorter list into the old one item by item.
+    printed.layout.annotations = [a for a in annotations if a.name != "title"]
+    printed.update_layout(margin={"t": top - cut}, height=height - cut)
+    return printed
+
+
 def to_png(fig) -> bytes:
     height = fig.layout.height or IMAGE_HEIGHT
     return fig.to_image(format="png", width=IMAGE_WIDTH, height=height, scale=IMAGE_SCALE)

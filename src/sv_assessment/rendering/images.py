@@ -1,4 +1,5 @@
-"""Chart images for the PDF, made once at assembly from each chart's Plotly JSON.
+"""Chart images for the PDF, made once at assembly from each chart's Plotly JSON (without the
+title, which the PDF gives as the figure's caption).
 
 One Kaleido browser serves every image of the build (~0.3 s an image once it is up), instead of
 one browser per notebook kernel; notebooks themselves stay free of images, so the same executed
@@ -10,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 
-from sv_assessment.chapters.charts import to_png
+from sv_assessment.chapters.charts import for_print, to_png
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PNG_MIME = "image/png"
@@ -41,7 +42,7 @@ def add_static_images(*notebooks) -> int:
     try:
         for output in outputs:
             fig = plotly.io.from_json(json.dumps(output["data"][PLOTLY_MIME]))
-            output["data"][PNG_MIME] = base64.b64encode(to_png(fig)).decode()
+            output["data"][PNG_MIME] = base64.b64encode(to_png(for_print(fig))).decode()
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     return len(outputs)

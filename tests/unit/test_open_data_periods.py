@@ -150,8 +150,12 @@ def test_year_on_year_uses_the_months_of_the_files_not_of_the_rows(tmp_path: Pat
     assert "adjusted_p_value" not in table.columns and "p_value" not in table.columns
 
 
-def _typed(counts: dict[str, int], month: str = "2024-01") -> pd.DataFrame:
-    """Crimes of each focus type in one month, alternating between the two districts."""
+OUTCOMES = ["Under investigation", "Unable to prosecute suspect", "Local resolution"]
+
+
+def _typed(counts: dict[str, int], month: str = "2024-01", outcomes: int = 1) -> pd.DataFrame:
+    """Crimes of each focus type in one month, alternating between the two districts (and
+    among ``outcomes`` outcome categories)."""
     rows = []
     for crime_type, n in counts.items():
         for i in range(n):
@@ -164,7 +168,7 @@ def _typed(counts: dict[str, int], month: str = "2024-01") -> pd.DataFrame:
                     "district_name": name,
                     "lsoa_code": f"L{i % 7:03d}",
                     "lsoa_name": f"{name} {i % 7:03d}A",
-                    "last_outcome_category": "Under investigation",
+                    "last_outcome_category": OUTCOMES[i % outcomes],
                 }
             )
     frame = pd.DataFrame(rows)
@@ -192,3 +196,37 @@ def test_key_findings_never_state_a_count_hidden_to_protect_another(tmp_path: Pa
     assert "**110 crimes in scope**" in text
     assert "[c] possession of weapons" in text and "[c] robbery" in text
     assert not re.search(r"\b[37] (possession|robbery)", text)
+
+
+def test_open_data_tables_give_nothing_away_together(tmp_path: Path) -> None:
+    """Every open-data table, protected together and published, read back by the checker
+    (which links them by what their cells count) and by an attack that links them by their
+    labels alone: no hidden count can be worked out from all of them."""
+    from sv_assessment.build.disclosure_check import check_published
+    from sv_assessment.chapters import publishing
+    from tests.e2e.test_disclosure_outputs import open_data_attack
+
+    config = _config(tmp_path)
+    crimes = _typed({FOCUS[0]: 61, FOCUS[1]: 7, FOCUS[2]: 6}, outcomes=3)
+    pop = pd.DataFrame(
+        {
+            "district_code": [c for c, _, _ in DISTRICTS],
+            "district": [n for _, n, _ in DISTRICTS],
+            "population": [p for *_, p in DISTRICTS],
+        }
+    )
+    policy = disclosure.DisclosurePolicy(5)
+    tables = open_data_published.published_tables(
+        crimes, pop, config, disclosure.gate_for(policy), ["2024-01"]
+    )
+    names = {"crime_types": "od_crime_types", "district_rates": "od_district_rates",
+             "district_crime_types": "od_district_crime_types", "monthly": "od_monthly",
+             "year_on_year": "od_year_on_year", "outcomes": "od_outcomes",
+             "hotspots": "od_lsoa_hotspots"}  # fmt: skip
+    folder = tmp_path / "published"
+    (folder / "tables").mkdir(parents=True)
+    for key, name in names.items():
+        publishing.write_table(tables[key], name, name, policy, folder / "tables")
+    assert any(tables[k].status.isin(["[c]"]).any().any() for k in names)  # small ones exist
+    assert check_published(folder, policy) == []
+    assert open_data_attack(folder, 2024) == []

@@ -198,5 +198,5 @@ def test_one_month_rounded_to_5_gives_nothing_away(tmp_path: Path) -> None:
     rates = tables["od_district_rates"].cells
     for _, row in rates.iterrows():
         parts = [row[t] for t in FOCUS]
-        if all(p not in SYMBOLS for p in parts) and row["crimes"] not in SYMBOLS:
-            assert sum(int(p) for p in parts) == int(row["crimes"])
+        if all(p not in SYMBOLS for p in parts) and row["Crimes"] not in SYMBOLS:
+            assert sum(int(p) for p in parts) == int(row["Crimes"])  # as shown

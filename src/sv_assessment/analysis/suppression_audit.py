@@ -1,5 +1,6 @@
 """Exact secondary suppression: an interval audit by linear programming, and a greedy choice of
-the extra cells to hide until every hidden cell passes it.
+the extra cells to hide until every hidden cell passes it. Long because the audit and the greedy
+choice it steers (with what keeps it fast on linked tables) are one algorithm, kept together.
 
 This is the audit the statistical agencies' tools run (tau-Argus, sdcTable): given every
 published cell and every additive relation a reader knows (a row adds up to its total, the

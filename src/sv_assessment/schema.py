@@ -129,8 +129,9 @@ POLICE_UK_CRIME_TYPES: tuple[str, ...] = (
     "Violence and sexual offences",
 )
 
-# Coordinates, the street text and the free-text context are dropped at ingest: they never
-# reach the staged data, let alone a published output.
+# The street text and the free-text context are dropped at ingest: they never reach the staged
+# data, let alone a published output. The anonymised map point is kept for hexagon density maps
+# (only hexagons with a publishable count are drawn).
 POLICE_UK_STREET_FIELDS: tuple[Field, ...] = (
     Field(
         "crime_id",
@@ -161,6 +162,8 @@ POLICE_UK_STREET_FIELDS: tuple[Field, ...] = (
         False,
         "Latest outcome published (empty for anti-social behaviour)",
     ),
+    Field("longitude", "float64", False, "Longitude of the anonymised map point (WGS84)"),
+    Field("latitude", "float64", False, "Latitude of the anonymised map point (WGS84)"),
 )
 
 # Last year's published assessment, read from its tables folder (ingest.previous): one row per

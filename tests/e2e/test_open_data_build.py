@@ -257,3 +257,33 @@ def test_record_of_the_build_holds_no_partner_definition_or_local_path(
     files = next(r for r in sources if r.get("Setting", r.get("setting")) == "Files")
     value = files.get("Value", files.get("value"))
     assert str(data.parent) not in value and value.startswith("kent:")
+
+
+def test_hexagon_map_counts_the_map_points_and_draws_no_small_hexagon(
+    built: tuple[Path, Path],
+) -> None:
+    """The density map from data.police.uk's map points: its hexagons add up to the crimes in
+    scope with a map point (counted here from the raw files), no hexagon from 1 to 4 is
+    listed or drawn, and the chart is in the page with its scope line and alt text."""
+    published_dir, data = built
+    by_district, _ = independent_count(data)
+    located = sum(
+        n
+        for (district, kind), n in by_district.items()
+        if district != NO_LOCATION and kind in FOCUS
+    )
+    rows = published(published_dir / "tables" / "od_map_hexagons.csv")
+    drawn = [r for r in rows if "other hexagons" not in r["Hexagon"]]
+    merged = [r for r in rows if "other hexagons" in r["Hexagon"]]
+    assert drawn and len(merged) <= 1
+    counts = [r["crimes"] for r in rows]
+    for cell in counts:
+        assert cell == "[c]" or int(cell.replace(",", "")) >= 5, cell
+    if "[c]" not in counts:
+        assert sum(int(c.replace(",", "")) for c in counts) == located
+    html = (published_dir / "assessment.html").read_text(encoding="utf-8")
+    figure = html[html.index('id="figure-od_map_hexagons"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert '<p class="chart-scope">Scope:' in figure and "hexagons with fewer than 5" in figure
+    assert 'role="img" aria-label="Map of hexagons about' in figure
+    assert "https://" not in figure and "tile" not in figure.lower()

@@ -17,6 +17,9 @@ from sv_assessment.analysis.disclosure import (
 from sv_assessment.analysis.suppression_audit import (
     AuditRule,
     Relation,
+    UnprotectableError,
+    choose_hidden,
+    failing_cells,
     feasible_intervals,
     is_protected,
 )
@@ -220,6 +223,22 @@ def test_random_small_tables_never_recoverable(seed: int) -> None:
         visible = [v for v in cells[column] if v != CONFIDENTIAL]
         assert not any(1 <= v < 5 for v in visible)
     assert_audited(out, frame, counts)
+
+
+def test_a_cell_passed_as_known_large_is_audited_again_once_it_widens() -> None:
+    # p=2 and s=4 are small; p+x=8, p+s=6 and x+z=15 are known. Hiding x pins it to 6 (no
+    # small count: it passes); hiding z then widens it to 3..7 (p is 1..5), which fails. The
+    # gate once kept x as passed and published that (the Medway edition's knife table).
+    values = np.array([2, 4, 6, 9, 8, 6, 15], float)
+    relations = [Relation((0, 2), 4), Relation((0, 1), 5), Relation((2, 3), 6)]
+    locked = np.array([False] * 4 + [True] * 3)
+    audit = AuditRule(5)
+    try:
+        hidden = choose_hidden(values, values < 5, relations, audit, locked=locked)
+    except UnprotectableError as error:  # no cell left to hide: the gate relaxes a total
+        assert 2 in error.failing
+    else:
+        assert failing_cells(values, hidden, relations, np.ones(7, bool), audit) == []
 
 
 def test_protection_rules() -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sv_assessment.config import District
+from sv_assessment.fanout import partnerships
 from sv_assessment.ingest import national, police_uk
 from sv_assessment.ingest.errors import InputError
 from sv_assessment.ingest.ons_population import read_mid_year_estimates
@@ -81,3 +82,75 @@ def test_a_zip_is_refused_with_what_to_do(tmp_path):
     (tmp_path / "archive.zip").write_bytes(b"PK")
     with pytest.raises(InputError, match="unzip"):
         national.archive_files(tmp_path / "archive.zip")
+
+
+def test_partnerships_group_local_authorities_and_leave_the_rest_on_their_own(tmp_path):
+    areas = read_mid_year_estimates(write_population(tmp_path))
+    groups_file = tmp_path / "partnerships.yml"
+    groups_file.write_text("partnerships:\n  Alpha and Beta: [E06000901, beta vale]\n")
+    units = partnerships.group_areas(areas, partnerships.read_groups(groups_file), groups_file)
+    assert [u.code for u in units] == [
+        "alpha-and-beta",
+        "E06000902",
+        "W06000901",
+        NO_ROWS[0],
+    ]
+    group = units[0]
+    assert [a.name for a in group.members] == ["Alpha Town", "Beta Vale"]
+    assert group.population == 50000 and group.grouped and not units[1].grouped
+    assert partnerships.choose(units, ("Beta Vale",)) == [group]  # found by a member
+
+
+def test_a_partnership_file_naming_an_unknown_or_twice_grouped_authority_is_refused(tmp_path):
+    areas = read_mid_year_estimates(write_population(tmp_path))
+    with pytest.raises(
+        InputError, match=r"groups.yml.*'East': not in the population file: Nowhere"
+    ):
+        partnerships.group_areas(areas, {"East": ["Nowhere"]}, tmp_path / "groups.yml")
+    twice = {"A": ["Alpha Town"], "B": ["E06000901", "Gamma City"]}
+    with pytest.raises(InputError, match=r"Alpha Town \(E06000901\) is in both 'A' and 'B'"):
+        partnerships.group_areas(areas, twice, tmp_path / "groups.yml")
+    (tmp_path / "bad.yml").write_text("groups: {}\n")
+    with pytest.raises(InputError, match="expected 'partnerships:'"):
+        partnerships.read_groups(tmp_path / "bad.yml")
+
+
+def test_a_grouped_partnership_reads_its_members_rows_from_the_archive(ingested, tmp_path):
+    archive, out, summary = ingested
+    members = [national.Area(c, n, p) for c, n, p in FORCES["alpha"]]
+    group = partnerships.Partnership("alpha-and-beta", "Alpha and Beta", tuple(members))
+    folder = partnerships.partition(group, out, tmp_path / "groups")
+    assert partnerships.partition(group, out, tmp_path / "groups") == folder  # idempotent
+    districts = [District(a.code, a.name, a.population) for a in members]
+    both = police_uk.read_street_files(folder, districts).frame
+    whole = police_uk.read_street_files(archive, districts, "alpha").frame
+    whole = whole[whole["district_code"].isin([a.code for a in members])]  # not "_none" rows
+    assert len(both) == len(whole) > 0
+    assert set(both["district_code"]) == {a.code for a in members}
+    assert sorted(both["crime_id"].dropna()) == sorted(whole["crime_id"].dropna())
+    rows = partnerships.rows_by_force(group, summary)
+    assert rows == {"alpha": sum(summary["areas"][a.code]["alpha"] for a in members)}
+
+
+def test_the_index_page_gives_a_partnership_one_row_with_its_members(ingested, tmp_path):
+    from sv_assessment.fanout import national_page
+
+    _, out, summary = ingested
+    areas = read_mid_year_estimates(write_population(tmp_path))
+    units = partnerships.group_areas(areas, {"Alpha and Beta": ["Alpha Town", "Beta Vale"]})
+    table = national_page.area_table(out, units, summary, 2024, ("Violence and sexual offences",))
+    row = table.set_index("code").loc["alpha-and-beta"]
+    alone = national_page.area_table(
+        out, areas, summary, 2024, ("Violence and sexual offences",)
+    ).set_index("code")
+    assert row["members"] == "E06000901, E07000901" and row["population"] == 50000
+    assert row["crimes"] == alone.loc["E06000901", "crimes"] + alone.loc["E07000901", "crimes"]
+    assert len(table) == len(areas) - 1
+
+
+def test_the_ingest_keeps_within_a_small_duckdb_memory_limit(ingested, tmp_path):
+    archive, _, summary = ingested
+    areas = read_mid_year_estimates(write_population(tmp_path))
+    bounded = national.ingest_archive(archive, areas, tmp_path / "out", memory_limit="64MB")
+    assert bounded["areas"] == summary["areas"]
+    assert not (tmp_path / "out" / "spill").exists()  # its scratch folder is cleared

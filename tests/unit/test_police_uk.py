@@ -164,7 +164,7 @@ def test_republished_crime_kept_once_from_the_latest_file(download: Path) -> Non
     assert result.frame["crime_id"].dropna().is_unique
 
 
-def test_typed_schema_with_no_coordinates_street_or_context(download: Path) -> None:
+def test_typed_schema_with_map_points_but_no_street_or_context(download: Path) -> None:
     frame = read(download).frame
     assert list(frame.columns[:10]) == [
         "crime_id",
@@ -181,9 +181,27 @@ def test_typed_schema_with_no_coordinates_street_or_context(download: Path) -> N
     assert str(frame["month"].dtype) == "datetime64[ns]"
     assert (frame["month"] == frame["month"].dt.to_period("M").dt.start_time).all()
     lowered = {c.lower() for c in frame.columns}
-    assert not lowered & {"longitude", "latitude", "location", "context"}
+    assert not lowered & {"location", "context"}
     text = frame.astype(str).to_csv()
-    assert "Sentinel" not in text and "51.14" not in text
+    assert "Sentinel" not in text
+    # The anonymised map point is kept as numbers (for hexagon maps), blank where no location.
+    assert str(frame["longitude"].dtype) == "float64"
+    located = frame["lsoa_code"].notna()
+    assert (frame.loc[located, "latitude"] == 51.14).all()
+    assert frame.loc[~located, ["longitude", "latitude"]].isna().all().all()
+
+
+def test_a_map_point_that_is_not_a_number_names_the_file_column_and_line(
+    download: Path,
+) -> None:
+    path = download / "2024-01" / "2024-01-kent-street.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace(",0.871,", ",east,")
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read(download)
+    message = str(caught.value)
+    assert "2024-01-kent-street.csv" in message and "Longitude" in message and "2" in message
 
 
 def test_zip_and_folder_read_the_same(download: Path, tmp_path: Path) -> None:
@@ -312,7 +330,7 @@ def test_contract_sets_aside_unknown_crime_types(download: Path, tmp_path: Path)
     assert info["rows_set_aside"] == 1 and info["reader"]["outside_area_removed"] == 2
     used = StagedData(tmp_path / "staged").read("crimes")
     assert "m2" in set(used["crime_id"]) and "m1" not in set(used["crime_id"])
-    assert not {"longitude", "latitude", "location", "context"} & set(used.columns)
+    assert not {"location", "context"} & set(used.columns)
 
 
 def test_a_month_before_the_window_is_out_of_scope(download: Path, tmp_path: Path) -> None:

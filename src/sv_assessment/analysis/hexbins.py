@@ -122,12 +122,19 @@ def hidden_share(counts: pd.Series, threshold: int) -> float:
 
 
 def choose_size(
-    x, y, threshold: int, sizes: tuple[float, ...] = SIZES_KM, most_hidden: float = 0.1
+    x,
+    y,
+    threshold: int,
+    sizes: tuple[float, ...] = SIZES_KM,
+    most_hidden: float = 0.1,
+    most_hexagons: int = 1500,
 ) -> float:
     """The smallest hexagon size at which at most ``most_hidden`` of the points fall in
-    hexagons too small to publish (the largest size tried if none does)."""
+    hexagons too small to publish and no more than ``most_hexagons`` are drawn (a map a reader
+    can take in, and a page that stays light); the largest size tried if none qualifies."""
     for size in sizes:
-        if hidden_share(count_hexagons(x, y, size)["points"], threshold) <= most_hidden:
+        counts = count_hexagons(x, y, size)["points"]
+        if hidden_share(counts, threshold) <= most_hidden and len(counts) <= most_hexagons:
             return size
     return sizes[-1]
 

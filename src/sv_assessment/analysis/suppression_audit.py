@@ -1,5 +1,6 @@
 """Exact secondary suppression: an interval audit by linear programming, and a greedy choice of
-the extra cells to hide until every hidden cell passes it.
+the extra cells to hide until every hidden cell passes it. Long because the audit and the greedy
+choice it steers (with what keeps it fast on linked tables) are one algorithm, kept together.
 
 This is the audit the statistical agencies' tools run (tau-Argus, sdcTable): given every
 published cell and every additive relation a reader knows (a row adds up to its total, the
@@ -24,6 +25,7 @@ __all__ = [
     "AuditRule",
     "UnprotectableError",
     "choose_hidden",
+    "audit_cells",
     "failing_cells",
     "feasible_intervals",
     "is_protected",
@@ -177,6 +179,61 @@ class AuditRule:
     least: float = 1.0
 
 
+def _stays_protected(low: float, high: float, audit: AuditRule) -> bool:
+    """Protected in a way that hiding more cells cannot undo: the interval only widens, so a
+    wide one stays wide and one that spans [least, threshold] still does. (Protected only
+    because it is known to be at least the threshold is not: [6, 6] passes, [3, 7] fails.)"""
+    tolerance = 1e-6
+    if high - low >= audit.threshold - tolerance:
+        return True
+    return (
+        audit.rule == "range"
+        and low <= audit.least + tolerance
+        and high >= audit.threshold - tolerance
+    )
+
+
+def audit_cells(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    relations: Sequence[Relation],
+    protect: np.ndarray,
+    audit: AuditRule,
+    skip: set[int] = frozenset(),
+    values_known: bool = True,
+    first_only: bool = False,
+    slack: float = 0.0,
+) -> tuple[list[int], set[int]]:
+    """The hidden cells in ``protect`` that fail (not looking at ``skip``), and those that pass
+    for good (``_stays_protected``: they need no second look after more cells are hidden).
+    With ``first_only``, it stops at the first failing cell (a yes-or-no question); ``slack``
+    as ``feasible_intervals`` (rounded figures)."""
+    wanted = protect & hidden
+    wanted[list(skip)] = False
+    pinned = [
+        c for c in _exactly_pinned(hidden, relations) if wanted[c] and values[c] < audit.threshold
+    ]
+    if pinned and values_known:  # cheap first: a lone hidden cell in a relation needs no LP to find
+        return sorted(pinned), set()
+    check = set(np.flatnonzero(wanted).tolist())
+    shortcut = audit.threshold if values_known else None
+
+    def fails(low: float, high: float) -> bool:
+        return not is_protected(low, high, audit.threshold, audit.rule, audit.least)
+
+    stop = fails if first_only else None
+    low, high = feasible_intervals(
+        values, hidden, relations, audit.least, check, shortcut, stop, slack
+    )
+    failing, for_good = [], set()
+    for c in np.flatnonzero(wanted):
+        if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least):
+            failing.append(int(c))
+        elif _stays_protected(low[c], high[c], audit):
+            for_good.add(int(c))
+    return failing, for_good
+
+
 def failing_cells(
     values: np.ndarray,
     hidden: np.ndarray,
@@ -189,28 +246,9 @@ def failing_cells(
     slack: float = 0.0,
 ) -> list[int]:
     """Hidden cells in ``protect`` that a reader can narrow too far (not looking at ``skip``)."""
-    wanted = protect & hidden
-    wanted[list(skip)] = False
-    pinned = [
-        c for c in _exactly_pinned(hidden, relations) if wanted[c] and values[c] < audit.threshold
-    ]
-    if pinned and values_known:  # cheap first: a lone hidden cell in a relation needs no LP to find
-        return sorted(pinned)
-    check = set(np.flatnonzero(wanted).tolist())
-    shortcut = audit.threshold if values_known else None
-
-    def fails(low: float, high: float) -> bool:
-        return not is_protected(low, high, audit.threshold, audit.rule, audit.least)
-
-    stop = fails if first_only else None
-    low, high = feasible_intervals(
-        values, hidden, relations, audit.least, check, shortcut, stop, slack
-    )
-    return [
-        int(c)
-        for c in np.flatnonzero(wanted)
-        if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least)
-    ]
+    return audit_cells(
+        values, hidden, relations, protect, audit, skip, values_known, first_only, slack
+    )[0]
 
 
 def _neighbours(cell: int, relations: Sequence[Relation]) -> set[int]:
@@ -259,17 +297,17 @@ def choose_hidden(
     hidden = primary.copy()
     protect_mask = np.ones(n, bool) if protect is None else protect
     extra: list[int] = []
-    # Hiding a cell only widens the others' intervals, so a cell that passed stays passed.
+    # Hiding a cell only widens the others' intervals, so a cell whose interval is wide enough
+    # stays passed; one that passed only as known to be at least the threshold is looked at
+    # again (widened to e.g. [3, 7] it fails: the Medway edition's knife table did).
     passed: set[int] = set()
 
-    def audit_cells(skip: set[int]) -> list[int]:
-        found = failing_cells(values, hidden, relations, protect_mask, audit, skip | passed)
-        if not _exactly_pinned(hidden, relations) & set(found):  # the LP looked at them all
-            checked = set(np.flatnonzero(hidden & protect_mask).tolist()) - skip - passed
-            passed.update(checked - set(found))
+    def audit_again(skip: set[int]) -> list[int]:
+        found, for_good = audit_cells(values, hidden, relations, protect_mask, audit, skip | passed)
+        passed.update(for_good)
         return found
 
-    failing = audit_cells(set())
+    failing = audit_again(set())
     while failing:
         # The failing cells' own relations first; if they are used up, a step further out
         # (a failing cell is pinned through its hidden partners' relations too).
@@ -304,9 +342,9 @@ def choose_hidden(
         # keep their verdict, and only the joined ones are solved again.
         joined = _linked(chosen, hidden, relations)
         rest = set(np.flatnonzero(hidden).tolist()) - joined
-        failing = sorted({c for c in failing if c not in joined} | set(audit_cells(rest)))
+        failing = sorted({c for c in failing if c not in joined} | set(audit_again(rest)))
         if not failing:  # a last look at every cell before stopping
-            failing = audit_cells(set())
+            failing = audit_again(set())
     for cell in sorted(extra, key=lambda c: -values[c]):
         hidden[cell] = False
         # Showing a cell narrows only the hidden cells joined to it through relations.

@@ -26,7 +26,13 @@ _IMPORT = re.compile(rf"^\s*import\s+{PACKAGE}((?:\.\w+)+)", re.M)
 # The entry point of each step: what runs, and so what its result depends on.
 STAGE_ENTRY = ("build/staging.py",)
 NOT_RUN_BY_CHAPTERS = frozenset(
-    {PACKAGE_DIR / "build" / "staging.py", PACKAGE_DIR / "build" / "previous_demo.py"}
+    {
+        PACKAGE_DIR / "build" / "staging.py",
+        PACKAGE_DIR / "build" / "previous_demo.py",
+        # open_chapter stages through it only when the data is not staged: never under the
+        # pipeline, which stages first and gives the chapter its staged_dir.
+        PACKAGE_DIR / "build" / "orchestrate.py",
+    }
 )
 RENDER_ENTRY = (
     "rendering/project.py",

@@ -212,14 +212,14 @@ def _legend_name(index: int, breaks: list[float]) -> str:
 def coordinates_not_available_note(source: str) -> str:
     if source == "police_uk":
         return (
-            "**Not available: density of crimes from coordinates.** The data.police.uk files "
-            "carry an anonymised map point for each crime, but this version of the pipeline "
-            "drops coordinates as it reads them (only the LSOA is kept), so no point or hexagon "
-            "density map is drawn; the hotspot chapter lists the busiest LSOAs instead."
+            "**Not available: density of crimes from map points.** None of the crimes in scope "
+            "in the files has a map point (their longitude and latitude are empty), so no "
+            "hexagon density map is drawn; the hotspot chapter lists the busiest LSOAs instead."
         )
     return (
         "**Not available: density of offences from coordinates.** The police extract has no "
-        "easting and northing (or longitude and latitude), and this version of the pipeline "
-        "does not read them, so no point or hexagon density map is drawn; the places chapter "
-        "lists the busiest LSOAs instead."
+        "longitude and latitude (or easting and northing) for its offences, so no hexagon "
+        "density map is drawn; the places chapter lists the busiest LSOAs instead. To add it, "
+        "map the extract's coordinate columns to `longitude` and `latitude` (WGS84) or "
+        "`easting` and `northing` (British National Grid, metres) under `columns:`."
     )

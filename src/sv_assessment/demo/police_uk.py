@@ -110,6 +110,41 @@ def demo_lsoas(districts: list[District], seed: int) -> pd.DataFrame:
     return _lsoas(districts, np.random.default_rng(seed))
 
 
+def map_points(
+    lsoas: pd.DataFrame,
+    districts: list[District],
+    lsoa_codes: pd.Series,
+    seed: int,
+    longitude: np.ndarray,
+    latitude: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A made-up map point for each row: around a centre drawn for its LSOA inside its
+    district's block of the demo boundaries (``demo.boundaries``), so hexagon maps show busy
+    neighbourhoods where the district map puts the district. Rows of other LSOAs keep the
+    ``longitude`` and ``latitude`` given."""
+    from sv_assessment.demo import boundaries
+
+    rng = np.random.default_rng([seed, 29])
+    blocks = {}
+    for feature in boundaries.feature_collection([(c, n) for c, n, _ in districts])["features"]:
+        ring = np.array(feature["geometry"]["coordinates"][0])
+        blocks[feature["properties"]["LAD24CD"]] = (*ring.min(axis=0), *ring.max(axis=0))
+    west, south, east, north = (
+        np.array([blocks[c][i] for c in lsoas["district_code"]]) for i in range(4)
+    )
+    margin = 0.08
+    centre_x = rng.uniform(west + margin * (east - west), east - margin * (east - west))
+    centre_y = rng.uniform(south + margin * (north - south), north - margin * (north - south))
+    where = pd.Index(lsoas["lsoa_code"]).get_indexer(lsoa_codes)
+    known = where >= 0
+    spread = rng.normal(0.0, 0.012, (2, len(where)))
+    x, y = longitude.astype(float).copy(), latitude.astype(float).copy()
+    i = where[known]
+    x[known] = np.clip(centre_x[i] + spread[0, known], west[i], east[i])
+    y[known] = np.clip(centre_y[i] + spread[1, known] * 0.63, south[i], north[i])
+    return x, y
+
+
 def generate_street_rows(
     districts: list[District],
     force_name: str,
@@ -153,8 +188,15 @@ def generate_street_rows(
     rows.loc[asb, "crime_id"] = ""
     outcomes = rng.choice(list(OUTCOMES), size=n, p=_shares(OUTCOMES))
     rows["last_outcome_category"] = np.where(asb, "", outcomes)
-    rows["longitude"] = np.round(rng.normal(0.5, 0.3, n), 6).astype(str)
-    rows["latitude"] = np.round(rng.normal(51.3, 0.15, n), 6).astype(str)
+    # Map points near each LSOA's made-up centre inside its district's block (the demo's
+    # synthetic boundaries), from a stream of their own; the draws below are the ones the
+    # generator always made, kept so that every other value stays as it was (and used for the
+    # neighbours' LSOAs, which the reader drops).
+    longitude = rng.normal(0.5, 0.3, n)
+    latitude = rng.normal(51.3, 0.15, n)
+    longitude, latitude = map_points(lsoas, districts, rows["lsoa_code"], seed, longitude, latitude)
+    rows["longitude"] = np.round(longitude, 6).astype(str)
+    rows["latitude"] = np.round(latitude, 6).astype(str)
     rows["location"] = "On or near " + pd.Series(rng.choice(STREETS, n))
     no_location = rng.random(n) < NO_LOCATION_SHARE
     rows.loc[no_location, ["longitude", "latitude", "lsoa_code", "lsoa_name"]] = ""

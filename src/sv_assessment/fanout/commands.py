@@ -105,6 +105,13 @@ def national_main(argv: list[str]) -> int:
     parser.add_argument(
         "--areas", nargs="*", default=None, help="only these areas (ONS codes or names)"
     )
+    parser.add_argument(
+        "--partnerships",
+        type=Path,
+        default=None,
+        help="YAML naming groups of local authorities that form one partnership "
+        "(docs/national.md); a local authority not grouped is its own partnership",
+    )
     _common(parser)
     args = parser.parse_args(argv)
     _quiet_logs()
@@ -117,6 +124,7 @@ def national_main(argv: list[str]) -> int:
         synthetic=args.synthetic,
         minimum_count=args.minimum_count,
         only=tuple(args.areas or ()),
+        partnerships=args.partnerships.resolve() if args.partnerships else None,
     )
     try:
         result = build_national(request, _options(args, None), args.scheduler, args.workers)

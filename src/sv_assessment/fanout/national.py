@@ -2,9 +2,10 @@
 Parquet by local authority), an open-data assessment built for each local authority in the ONS
 mid-year estimates file on Dask, and a national index page that ranks and compares them.
 
-Each area's assessment is an ordinary open-data build from a config written for it (its one
-district, its population, its partition of the archive as the input), so it is staged, checked,
-cached and published exactly as a single partnership's would be.
+Each partnership's assessment (a local authority, or a group of them named in a partnerships
+file: ``fanout.partnerships``) is an ordinary open-data build from a config written for it (its
+districts, their populations, their partitions of the archive as the input), so it is staged,
+checked, cached and published exactly as a single partnership's would be.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import yaml
 
 from sv_assessment.build import BuildOptions, cache, code_keys
 from sv_assessment.config import POLICE_UK_FOCUS_CRIME_TYPES
-from sv_assessment.fanout import index_page, national_page
+from sv_assessment.fanout import index_page, national_page, partnerships
 from sv_assessment.fanout.cluster import BuildJob, JobOutcome, dask_client, run_jobs
 from sv_assessment.ingest import national
-from sv_assessment.ingest.errors import InputError
 from sv_assessment.ingest.ons_population import read_mid_year_estimates
 
 log = logging.getLogger("sv_assessment")
@@ -36,6 +36,7 @@ class NationalRequest:
     synthetic: bool = False
     minimum_count: int = 5
     only: tuple[str, ...] = ()  # these areas only (ONS codes or names); empty for all
+    partnerships: Path | None = None  # groups of local authorities (fanout.partnerships)
 
 
 @dataclass
@@ -43,18 +44,6 @@ class NationalResult:
     index: Path
     outcomes: list[JobOutcome]
     coverage: dict
-
-
-def choose_areas(areas: list[national.Area], only: tuple[str, ...]) -> list[national.Area]:
-    if not only:
-        return areas
-    wanted = {w.strip().lower() for w in only}
-    chosen = [a for a in areas if a.code.lower() in wanted or a.name.lower() in wanted]
-    known = {a.code.lower() for a in chosen} | {a.name.lower() for a in chosen}
-    unknown = sorted(wanted - known)
-    if unknown:
-        raise InputError(Path("--areas"), f"not in the population file: {', '.join(unknown)}")
-    return chosen
 
 
 def ingest_once(request: NationalRequest, areas: list[national.Area], out_dir: Path) -> dict:
@@ -80,7 +69,7 @@ def ingest_once(request: NationalRequest, areas: list[national.Area], out_dir: P
 
 
 def area_config(
-    area: national.Area,
+    partnership: partnerships.Partnership,
     rows_by_force: dict[str, int],
     partition: Path,
     year: int,
@@ -88,16 +77,18 @@ def area_config(
     request: NationalRequest,
     force_names: dict[str, str],
 ) -> dict:
-    """An open-data config for one local authority (its partnership, unless grouped)."""
+    """An open-data config for one partnership: a local authority, or a named group of them
+    (its members as its districts)."""
     main_force = max(rows_by_force, key=rows_by_force.get)
     names = [
         force_names.get(f, f) for f in sorted(rows_by_force, key=rows_by_force.get, reverse=True)
     ]
+    name = partnership.name
     return {
         "source": "police_uk",
         "assessment": {
-            "area_name": area.name,
-            "partnership": f"{area.name} Community Safety Partnership",
+            "area_name": name,
+            "partnership": name if partnership.grouped else f"{name} Community Safety Partnership",
             "assessment_year": year,
             "years_covered": years_covered,
             "synthetic_data": request.synthetic,
@@ -105,7 +96,10 @@ def area_config(
         "police_uk": {"force": main_force, "force_name": " and ".join(names)},
         "disclosure": {"minimum_count": request.minimum_count},
         "inputs": {"crimes": {"path": str(partition), "kind": "police_uk_street"}},
-        "districts": [{"code": area.code, "name": area.name, "population": area.population}],
+        "districts": [
+            {"code": a.code, "name": a.name, "population": a.population}
+            for a in partnership.members
+        ],
     }
 
 
@@ -129,10 +123,17 @@ def build_national(
     workers: int | None = None,
     report: Callable[[str], None] = print,
 ) -> NationalResult:
-    areas = choose_areas(read_mid_year_estimates(request.population, request.sheet), request.only)
+    every_area = read_mid_year_estimates(request.population, request.sheet)
+    groups = partnerships.read_groups(request.partnerships) if request.partnerships else {}
+    units = partnerships.group_areas(every_area, groups, request.partnerships)
+    units = partnerships.choose(units, request.only)
+    areas = [a for unit in units for a in unit.members]
     work = options.work_dir / "national"
     archive_dir = work / "archive"
-    report(f"ingesting {request.archive} once for {len(areas)} local authorities (DuckDB)")
+    report(
+        f"ingesting {request.archive} once for {len(areas)} local authorities in "
+        f"{len(units)} partnerships (DuckDB)"
+    )
     coverage = ingest_once(request, areas, archive_dir)
     months = coverage["months"]
     year = options.year or int(months[-1][:4])
@@ -140,19 +141,19 @@ def build_national(
     names = force_names(archive_dir)
     configs_dir = work / str(year) / "configs"
     configs_dir.mkdir(parents=True, exist_ok=True)
-    assessed = [a for a in areas if coverage["areas"].get(a.code)]
+    assessed = [u for u in units if partnerships.rows_by_force(u, coverage)]
     jobs = []
-    for area in assessed:
+    for unit in assessed:
         config = area_config(
-            area,
-            coverage["areas"][area.code],
-            national.area_partition(archive_dir, area.code),
+            unit,
+            partnerships.rows_by_force(unit, coverage),
+            partnerships.partition(unit, archive_dir, work / str(year) / "partnerships"),
             year,
             years_covered,
             request,
             names,
         )
-        path = configs_dir / f"{area.code}.yml"
+        path = configs_dir / f"{unit.code}.yml"
         text = yaml.safe_dump(config, sort_keys=False)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:  # keep mtimes
             path.write_text(text, encoding="utf-8")
@@ -163,16 +164,16 @@ def build_national(
             "engine": options.engine,
             "jobs": options.jobs,
             "force": options.force,
-            "outputs_dir": str(options.outputs_dir / "national" / area.code),
+            "outputs_dir": str(options.outputs_dir / "national" / unit.code),
             "work_dir": str(work / "areas"),
             "notebooks_dir": str(options.notebooks_dir),
         }
-        jobs.append(BuildJob(area.code, "build", fields, str(work / str(year) / "_logs")))
+        jobs.append(BuildJob(unit.code, "build", fields, str(work / str(year) / "_logs")))
     with dask_client(scheduler, workers) as client:
         outcomes = run_jobs(client, jobs, report)
     index = options.outputs_dir / "national" / str(year) / "index.html"
     table = national_page.area_table(
-        archive_dir, areas, coverage, year, POLICE_UK_FOCUS_CRIME_TYPES
+        archive_dir, units, coverage, year, POLICE_UK_FOCUS_CRIME_TYPES
     )
     links = {o.name: index_page.report_file(Path(o.result["published"])) for o in outcomes if o.ok}
     failures = {o.name: o.error for o in outcomes if not o.ok}

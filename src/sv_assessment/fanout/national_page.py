@@ -29,12 +29,14 @@ def _focus_counts(archive_dir: Path, year: int, focus: tuple[str, ...]) -> pd.Da
     ).df()
 
 
-def missing_months(code: str, coverage: dict, year: int) -> dict[str, list[str]]:
-    """For each force whose files hold the area's rows, the months of ``year`` it has no file
-    for (a month absent from the whole archive is missing for every force)."""
+def missing_months(codes: list[str], coverage: dict, year: int) -> dict[str, list[str]]:
+    """For each force whose files hold the rows of the local authorities ``codes``, the months
+    of ``year`` it has no file for (a month absent from the whole archive is missing for every
+    force)."""
     wanted = [f"{year}-{m:02d}" for m in range(1, 13)]
     missing = {}
-    for force in coverage["areas"].get(code, {}):
+    forces = dict.fromkeys(f for code in codes for f in coverage["areas"].get(code, {}))
+    for force in forces:
         present = set(coverage["forces"].get(force, []))
         gaps = [m for m in wanted if m not in present]
         if gaps:
@@ -46,19 +48,23 @@ def area_table(archive_dir: Path, areas, coverage: dict, year: int, focus) -> pd
     counts = _focus_counts(archive_dir, year, tuple(focus))
     totals = counts.groupby("area_code")["crimes"].sum()
     rows = []
-    for area in areas:
-        gaps = missing_months(area.code, coverage, year)
+    for area in areas:  # local authorities, or partnerships (``members``: their authorities)
+        codes = [a.code for a in getattr(area, "members", (area,))]
+        gaps = missing_months(codes, coverage, year)
         months = sorted({m for force_gaps in gaps.values() for m in force_gaps})
-        covered = bool(coverage["areas"].get(area.code)) and not months
+        has_rows = any(coverage["areas"].get(c) for c in codes)
         rows.append(
             {
                 "code": area.code,
                 "area": area.name,
+                "members": ", ".join(codes),
                 "population": area.population,
-                "crimes": int(totals.get(area.code, 0)) if covered else pd.NA,
-                "months_covered": 12 - len(months) if coverage["areas"].get(area.code) else 0,
+                "crimes": sum(int(totals.get(c, 0)) for c in codes)
+                if has_rows and not months
+                else pd.NA,
+                "months_covered": 12 - len(months) if has_rows else 0,
                 "missing": "; ".join(f"{f}: {', '.join(m)}" for f, m in gaps.items())
-                if coverage["areas"].get(area.code)
+                if has_rows
                 else "no rows in the archive",
             }
         )
@@ -113,7 +119,7 @@ def funnel_html(ranked: pd.DataFrame, year: int) -> str:
             mode="markers",
             text=ranked["area"],
             marker={"color": "#1d70b8"},
-            name="Local authority",
+            name="Partnership",
         )
     )
     fig.add_hline(y=rate, line={"color": "#d4351c"})
@@ -124,7 +130,7 @@ def funnel_html(ranked: pd.DataFrame, year: int) -> str:
     )
     above = ranked.loc[ranked["compared_with_area"].str.startswith("above", na=False), "area"]
     alt = (
-        f"Funnel plot of {len(ranked)} local authorities' rate of crimes in scope per 1,000 "
+        f"Funnel plot of {len(ranked)} partnerships' rate of crimes in scope per 1,000 "
         f"residents in {year} against population, around the rate of all of them, {rate:.2f}, "
         f"with 95% and 99.8% limits. {len(above)} are above the 95% limit"
         + (
@@ -136,16 +142,16 @@ def funnel_html(ranked: pd.DataFrame, year: int) -> str:
     )
     div = fig.to_html(full_html=False, include_plotlyjs=True, config={"displayModeBar": False})
     return (
-        f"<figure><figcaption>Crimes in scope per 1,000 residents by local authority, {year}, "
+        f"<figure><figcaption>Crimes in scope per 1,000 residents by partnership, {year}, "
         f"against the rate of all areas with a complete year</figcaption>"
         f'<div role="img" aria-label="{html.escape(alt)}">{div}</div></figure>'
     )
 
 
 COLUMNS = [
-    "Local authority",
+    "Partnership",
     "Rank",
-    "ONS code",
+    "ONS code (local authorities)",
     "Population",
     "Crimes in scope",
     "Rate per 1,000 (95% CI)",
@@ -181,7 +187,7 @@ def national_page(table_frame, coverage, year, links, failures, index_dir: Path,
             [
                 html.escape(r.area),
                 "not ranked" if pd.isna(r.rank) else str(int(r.rank)),
-                html.escape(r.code),
+                html.escape(r.members),
                 f"{r.population:,}",
                 "[c]" if small else _cell(count if pd.isna(count) else f"{int(count):,}"),
                 rate or '<span class="missing">missing</span>',
@@ -194,7 +200,8 @@ def national_page(table_frame, coverage, year, links, failures, index_dir: Path,
     ranked = table_frame[table_frame["rate"].notna()]
     gaps = {f: m for f, m in coverage["missing"].items() if m}
     intro = (
-        f"<p>An open-data assessment for each of {len(table_frame)} local authorities from "
+        f"<p>An open-data assessment for each of {len(table_frame)} partnerships (a local "
+        f"authority, unless a partnerships file groups several) from "
         f"data.police.uk street-level crime ({coverage['months'][0]} to {coverage['months'][-1]}, "
         f"{len(coverage['forces'])} forces, Open Government Licence v3.0) and the ONS mid-year "
         f"population estimates. Crimes in scope: violence and sexual offences, robbery and "
@@ -214,6 +221,6 @@ def national_page(table_frame, coverage, year, links, failures, index_dir: Path,
     body = (
         intro
         + funnel_html(ranked, year)
-        + table(COLUMNS, rows, f"Local authorities ranked by the rate of crimes in scope, {year}")
+        + table(COLUMNS, rows, f"Partnerships ranked by the rate of crimes in scope, {year}")
     )
     return page(f"Serious violence from open data: every local authority, {year}", body)

@@ -15,6 +15,7 @@ is *missing* that month (``coverage.json``), which the index page shows as missi
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import uuid
@@ -26,6 +27,9 @@ from sv_assessment.ingest.police_uk import KEPT_COLUMNS, LSOA_SUFFIX, STREET_FIL
 from sv_assessment.schema import POLICE_UK_STREET_HEADER
 
 NO_AREA = "_none"  # the partition of rows no local authority can be given to
+# DuckDB's memory: a bound, so a national ingest beside other work stays within it (it spills
+# to a scratch folder beside the output beyond it). SV_DUCKDB_MEMORY_LIMIT overrides it.
+MEMORY_LIMIT = "2GB"
 PARTITION = "area_code"
 COVERAGE_FILE = "coverage.json"
 
@@ -111,6 +115,7 @@ def ingest_archive(
     out_dir: Path,
     aliases: dict[str, str] | None = None,
     threads: int | None = None,
+    memory_limit: str | None = None,
 ) -> dict:
     """Read the whole archive once into ``out_dir/crimes/area_code=<code>/*.parquet`` and write
     ``out_dir/coverage.json``; returns the coverage (with rows per area and force).
@@ -126,6 +131,9 @@ def ingest_archive(
     try:
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
+        limit = memory_limit or os.environ.get("SV_DUCKDB_MEMORY_LIMIT") or MEMORY_LIMIT
+        con.execute("SET memory_limit = ?", [limit])
+        con.execute("SET temp_directory = ?", [(tmp / "spill").as_posix()])
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("CREATE TEMP TABLE areas (area_key VARCHAR, code VARCHAR)")
@@ -175,6 +183,7 @@ def ingest_archive(
         ).fetchall()
         con.close()
         (tmp / "raw.parquet").unlink()
+        shutil.rmtree(tmp / "spill", ignore_errors=True)
         summary = coverage(files)
         summary["files"] = len(files)
         summary["areas"] = _rows_by_area(per_area)

@@ -11,8 +11,10 @@ with the published header. The reader:
   from its neighbours' areas), counting them;
 - keeps only the latest publication of a crime re-published in a later month's file, counting
   the earlier copies it drops;
-- drops coordinates, the street text (Location) and Context as it reads: they never reach the
-  staged data or any output.
+- keeps the anonymised map point (Longitude, Latitude; a crime is already moved to one of a
+  set of points near it before publication) as numbers, for hexagon density maps, which publish
+  only counts of 5 or more per hexagon; drops the street text (Location) and Context as it
+  reads: they never reach the staged data or any output.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ KEPT_COLUMNS = {
     "LSOA name": "lsoa_name",
     "Crime type": "crime_type",
     "Last outcome category": "last_outcome_category",
+    "Longitude": "longitude",
+    "Latitude": "latitude",
 }
 ASB = "Anti-social behaviour"
 
@@ -151,11 +155,33 @@ def _read_area_partition(source: Path) -> pd.DataFrame:
     if not any(source.glob("*.parquet")):
         raise InputError(source, "no Parquet files: run the national ingest again")
     frame = pd.read_parquet(source)
+    for name in ("longitude", "latitude"):  # an archive ingested before coordinates were kept
+        if name not in frame.columns:
+            frame[name] = ""
     columns = [*KEPT_COLUMNS.values(), "source_file", "source_line", "file_month"]
     frame = frame[columns].sort_values(["file_month", "source_file", "source_line"])
     text = list(KEPT_COLUMNS.values())
     frame[text] = frame[text].fillna("").astype(object)
     return frame.reset_index(drop=True)
+
+
+def _coordinate(
+    text: pd.DataFrame, raw: pd.DataFrame, source: Path, name: str, header: str, limit: float
+) -> pd.Series:
+    """A coordinate column as numbers (blank where no location was published); a value that
+    is not a number in range stops the read, naming the file, column and lines."""
+    values = pd.to_numeric(text[name], errors="coerce")
+    bad = text[name].notna() & (values.isna() | (values.abs() > limit))
+    if bad.any():
+        first = raw[bad].iloc[0]
+        raise InputError(
+            source / first["source_file"],
+            f"not a {header.lower()} in degrees",
+            header,
+            raw.loc[bad, "source_line"].head(MAX_EXAMPLES + 1).tolist(),
+            text.loc[bad, name].head(MAX_EXAMPLES).tolist(),
+        )
+    return values.astype("float64")
 
 
 def _examples(values: pd.Series) -> dict[str, int]:
@@ -233,6 +259,8 @@ def read_street_files(
             "district_code": matched,
             "crime_type": text["crime_type"],
             "last_outcome_category": text["last_outcome_category"],
+            "longitude": _coordinate(text, raw, source, "longitude", "Longitude", 180),
+            "latitude": _coordinate(text, raw, source, "latitude", "Latitude", 90),
         }
     )[keep]
     for f in POLICE_UK_STREET_FIELDS:

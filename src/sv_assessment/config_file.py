@@ -222,6 +222,8 @@ class ConfigFile(Strict):
             raise ValueError("a partner-data assessment needs 'serious_violence'")
         if self.source == "police_uk" and self.police_uk is None:
             raise ValueError("'source: police_uk' needs a 'police_uk' section")
+        if self.source == "partner" and self.disclosure.rounding:
+            raise ValueError("disclosure.rounding works for open-data assessments only so far")
         return self
 
 

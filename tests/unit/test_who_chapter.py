@@ -92,8 +92,43 @@ def test_a_hidden_age_sex_cell_cannot_be_worked_out_from_the_band_or_under_18_to
         }
     )
     policy = DisclosurePolicy(threshold=5)
-    protected = protect_table(counts, list(who.SEX_COLUMNS), policy, **who.AGE_SEX_MARGINS)
+    protected = protect_table(
+        counts, list(who.SEX_COLUMNS), policy, **who.age_sex_options("victim")
+    )
     hidden = protected.frame.isna()
     assert hidden.at[0, people.NOT_RECORDED]
     assert hidden.loc[0, list(who.SEX_COLUMNS)].sum() >= 2  # not the band total minus the rest
     assert hidden.loc[[0, 1], people.NOT_RECORDED].all()  # not the under-18 total minus 10-17
+
+
+def test_a_band_total_the_age_sex_table_could_not_protect_is_hidden_in_the_rates_table():
+    # A small partnership's suspects: 18-24 has Female 2, Male 6, Not recorded 0 (zeros are
+    # shown), so the band's total of 8 beside them would give the 2 away.
+    counts = pd.DataFrame(
+        {
+            "age_band": [*people.AGE_BANDS, people.NOT_RECORDED],
+            "Female": [0, 0, 2, 0, 0, 0, 0, 0],
+            "Male": [0, 0, 6, 0, 0, 0, 0, 0],
+            people.NOT_RECORDED: [0, 0, 0, 0, 0, 0, 0, 40],
+        }
+    )
+    policy, register = DisclosurePolicy(threshold=5), {}
+    shown = protect_table(
+        counts, list(who.SEX_COLUMNS), policy, register=register, **who.age_sex_options("suspect")
+    ).frame
+    population = pd.DataFrame(
+        {"year": 2024, "age_band": list(people.AGE_BANDS), "population": 10_000}
+    )
+    rates = people.band_rates(counts, population, 2024)
+    published = protect_table(
+        rates,
+        ["people"],
+        policy,
+        derived_columns=["rate_per_1000", "rate_lower", "rate_upper"],
+        register=register,
+        **who.rates_options("suspect"),
+    ).frame
+    row = shown.iloc[2]
+    known = [row[c] for c in who.SEX_COLUMNS if not pd.isna(row[c])]
+    total = published.loc[published["age_band"] == "18-24", "people"].iloc[0]
+    assert pd.isna(total) or len(known) < 2, (row.tolist(), total)

@@ -174,10 +174,11 @@ def audit_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
                 origin = (f"tables/{table.path.name}", table.name, f"total {n}")
                 total_cell = cell(key or (table.name, "total", n), str(value), origin)
             relations.append(Relation(tuple(parts), total_cell))
+    implied = []
     for name, row, other_name, other_row, column in implied_row_totals(tables):
         table, other = tables[name], tables[other_name]
         parts = tuple(index[_cell_key(table, row, c)] for c in table.count_columns)
-        relations.append(Relation(parts, index[_cell_key(other, other_row, column)]))
+        implied.append(Relation(parts, index[_cell_key(other, other_row, column)]))
     values_array, shown_array = np.array(values, float), np.array(shown, bool)
     hidden = ~shown_array
     for i, origin in where.items():
@@ -186,10 +187,14 @@ def audit_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
     protect = np.zeros(len(values), bool)
     protect[[i for i, origin in where.items() if not origin[2].startswith("total ")]] = True
     # Under rounding, a shown count is known only to within a step of the base either side.
-    slack = max(policy.rounding - 1, 0)
-    for i in failing_cells(
-        values_array, hidden, relations, protect, policy.audit, values_known=False, slack=slack
-    ):
+    options = {"values_known": False, "slack": max(policy.rounding - 1, 0)}
+    try:
+        failing = failing_cells(
+            values_array, hidden, relations + implied, protect, policy.audit, **options
+        )
+    except ValueError:  # a guessed total that is no total of those cells: audit without them
+        failing = failing_cells(values_array, hidden, relations, protect, policy.audit, **options)
+    for i in failing:
         found.append(Breach(*where[i], "can be worked out by subtraction to within the threshold"))
     return found
 

@@ -16,8 +16,8 @@ def implied_row_totals(
     tables: dict[str, pf.PublishedTable],
 ) -> list[tuple[str, int, str, int, str]]:
     """Row totals a reader can find that no table declares: a count column of another table
-    that equals a table's row sums on every row shown in full (at least two) is taken to give
-    the row sums of its other rows too, e.g. a rates table's "People" beside an age-by-sex
+    that equals a table's row sums on every row shown in full (at least two of them summing
+    two or more counts) is taken to give the row sums of its other rows too, e.g. a rates table's "People" beside an age-by-sex
     table. Each is (table, row, other table, its row, its column)."""
     found = []
     for table in tables.values():
@@ -48,12 +48,15 @@ def implied_row_totals(
                         total = pf.number(other.cells.at[o, column])
                         if total is None or any(n is None for n in numbers):
                             continue
-                        full += 1
+                        # A row with one count only agrees with a copy of that count too.
+                        full += sum(n > 0 for n in numbers) >= 2
                         agree &= abs(sum(numbers) - total) < 0.5
-                    if agree and full >= 2:
-                        found += [
-                            (table.name, r, other.name, rows[r], column)
-                            for r in hidden_rows
-                            if r in rows
-                        ]
+                    if not (agree and full >= 2):
+                        continue
+                    for r in (r for r in hidden_rows if r in rows):
+                        total = pf.number(other.cells.at[rows[r], column])
+                        shown = [pf.number(t) or 0 for t in table.cells.loc[r, counts]]
+                        # A total smaller than the cells shown beside it is no total of them.
+                        if total is None or total >= sum(shown):
+                            found.append((table.name, r, other.name, rows[r], column))
     return found

@@ -47,6 +47,9 @@ def table_metadata(
 
     def relation(parts, total) -> dict:
         def where(cell):
+            if isinstance(cell, dict):  # a total elsewhere, named by its labels as headed
+                key = {headers.get(k, labels.plain_header(k)): v for k, v in cell["key"].items()}
+                return {**cell, "key": key}
             return [cell[0], headers[cell[1]]] if isinstance(cell, tuple) else cell
 
         return {"parts": [where(p) for p in parts], "total": where(total)}

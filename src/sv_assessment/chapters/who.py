@@ -23,20 +23,32 @@ ID_COLUMNS = ("victim_id", "suspect_id")
 SEX_COLUMNS = ("Female", "Male", people.NOT_RECORDED)
 
 
-def _age_sex_margins() -> dict:
-    """What a reader knows of an age-by-sex table from the rest of the report, for the gate:
-    each band's total (the rates table's people), each sex's total, and, per sex, the under-18
-    bands together (the violence profile's "Under 18" row), so that a hidden cell cannot be
-    worked out from any of them."""
+def age_sex_options(role: str) -> dict:
+    """How the gate is to protect a role's age-by-sex table: what each cell counts (so the
+    rates table's people, each band's total, share the decisions made here) and the margins a
+    reader knows from the rest of the report: each band's total, each sex's total and, per
+    sex, the under-18 bands together (the violence profile's "Under 18" row)."""
     under_18 = [i for i, band in enumerate(people.AGE_BANDS) if band in ("0-9", "10-17")]
     return {
+        "measure": f"who_{role}s",
+        "row_keys": ("age_band",),
+        "column_keys": {sex: {"sex": sex} for sex in SEX_COLUMNS},
         "row_sums_known": True,
         "column_sums_known": True,
         "relations": [(tuple((i, sex) for i in under_18), None) for sex in SEX_COLUMNS],
     }
 
 
-AGE_SEX_MARGINS = _age_sex_margins()
+def rates_options(role: str) -> dict:
+    """The rates table's people are each band's total of the age-by-sex table: the same cells
+    to the gate, so a total hidden to protect a cell there is hidden here too. Its own total
+    (people with an age recorded) is published nowhere."""
+    return {
+        "grand_total_known": False,
+        "measure": f"who_{role}s",
+        "row_keys": ("age_band",),
+        "column_keys": {"people": {"sex": "+".join(sorted(SEX_COLUMNS))}},
+    }
 
 
 def in_scope_any_age(offences: pd.DataFrame, config) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from sv_assessment.build import BuildOptions, build, chapter_notebooks
 from tests.conftest import write_config
@@ -77,3 +78,35 @@ def built_demo():
     by the end-to-end checks and the backtest of its published tables."""
     base = Path(tempfile.mkdtemp(prefix="sv-demo-"))
     return build(BuildOptions(outputs_dir=base / "outputs", work_dir=base / "work"))
+
+
+@functools.cache
+def built_without_optional_inputs():
+    """The small assessment with every optional input missing (A&E, deprivation, boundaries,
+    last year's tables and the four partner-data inputs), each still named in the config: built
+    once per session, HTML only, to check each section says what to provide."""
+    import shutil
+
+    from sv_assessment.build import staging
+    from sv_assessment.config import load_config
+
+    base = Path(tempfile.mkdtemp(prefix="sv-no-optional-"))
+    path = write_config(base, offences_per_year=1500)
+    config = load_config(path)
+    staging.ensure_demo_inputs(config)  # the required inputs, then no optional one
+    for spec in config.inputs.values():
+        if spec.optional and spec.path.is_dir():
+            shutil.rmtree(spec.path)
+        elif spec.optional:
+            spec.path.unlink(missing_ok=True)
+    raw = yaml.safe_load(path.read_text())
+    raw["demo"]["generate_if_missing"] = False
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return build(
+        BuildOptions(
+            config_path=path,
+            outputs_dir=base / "outputs",
+            work_dir=base / "work",
+            formats=("html",),
+        )
+    )

@@ -170,11 +170,24 @@ local function figure_ids_in_html(doc)
   return ids
 end
 
+-- Links to a section (#priority-<n>, from the summary to the priorities chapter) likewise stay
+-- links only where a heading with that id is in this document (one page under Quarto's HTML).
+local function heading_ids(doc)
+  local ids = {}
+  doc:walk({ Header = function(header)
+    if header.identifier ~= "" then ids[header.identifier] = true end
+  end })
+  return ids
+end
+
 local function resolve_figure_links(doc)
   local known = is_html and figure_ids_in_html(doc) or figure_labels
+  local headings = heading_ids(doc)
   return doc:walk({ Link = function(link)
     local target = link.target:match("^#(figure%-[%w_%-]+)$")
     if target and not known[target] then return link.content end
+    local section = link.target:match("^#(priority%-[%w_%-]+)$")
+    if section and not headings[section] then return link.content end
   end })
 end
 

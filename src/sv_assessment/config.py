@@ -32,6 +32,7 @@ class District:
     population: int
     # Other names the district goes by in source data, e.g. a former name in LSOA names.
     aliases: tuple[str, ...] = ()
+    upper_tier: str | None = None  # the county council's ONS code, for a two-tier district
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,17 @@ class AssessmentConfig:
             )
         return replace(self, districts=(chosen,), area_name=chosen.name)
 
+    def absent_demo_inputs(self) -> list[InputSpec]:
+        """Absent inputs a demo build makes: every required one, and the partner data (made
+        even beside an existing demo extract)."""
+        from sv_assessment.schema import PARTNER_KINDS
+
+        return [
+            s
+            for s in self.inputs.values()
+            if not s.path.exists() and (not s.optional or s.kind in PARTNER_KINDS)
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         """What the config says, as plain data (for the run record and for writing a copy)."""
         return self.document.model_dump(mode="json", exclude_defaults=False)
@@ -210,7 +222,8 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
     # An open-data assessment has no local definition of serious violence to apply.
     sv = document.serious_violence
     districts = tuple(
-        District(d.code, d.name, d.population, tuple(d.aliases)) for d in document.districts
+        District(d.code, d.name, d.population, tuple(d.aliases), d.upper_tier)
+        for d in document.districts
     )
     if document.source == "police_uk" and document.police_uk.districts:
         districts = _select_districts(districts, list(document.police_uk.districts), path)

@@ -30,6 +30,10 @@ InputKind = Literal[
     "deprivation",
     "previous_tables",
     "boundaries",
+    "hospital_admissions",
+    "ambulance_callouts",
+    "school_exclusions",
+    "youth_justice",
 ]
 
 
@@ -173,6 +177,9 @@ class DistrictFile(Strict):
     population: Annotated[int, Field(gt=0)]
     # Other names the district goes by in source data, e.g. a former name in LSOA names.
     aliases: tuple[str, ...] = ()
+    # A two-tier district's county council (E10000016 for Kent): data published by it (schools,
+    # youth justice) are matched to its districts.
+    upper_tier: str | None = Field(default=None, pattern=r"^[EWSN]\d{8}$")
 
 
 class DemoFile(Strict):

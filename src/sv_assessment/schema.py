@@ -67,6 +67,13 @@ POPULATION_FIELDS: tuple[Field, ...] = (
     Field("year", "Int64", True, "Calendar year of the estimate"),
     Field("age_band", "string", True, "Age band: " + ", ".join(AGE_BANDS)),
     Field("population", "Int64", True, "Usual residents in the band"),
+    Field(
+        "sex",
+        "string",
+        False,
+        "Female or Male, where the estimates are by sex (the two rows make up the band); "
+        "empty where they are for everyone",
+    ),
 )
 
 AE_FIELDS: tuple[Field, ...] = (
@@ -184,6 +191,60 @@ BOUNDARY_FIELDS: tuple[Field, ...] = (
     Field("latitude", "float64", True, "Latitude (WGS84)"),
 )
 
+# Partner data beyond police and A&E (chapters/partner_data.py), each optional, each read in a
+# simplified version of its publisher's layout. ``area_code`` is the ONS code of a district or
+# of an upper-tier local authority (a county council: its districts are those the config gives
+# that ``upper_tier`` code); rows of other areas (a national file) are simply not used.
+# ``period`` is the publisher's own label: a calendar year (2024), a financial year (2023-24,
+# April to March) or, for schools, an academic year (202324 or 2023/24, September to August).
+_AREA_FIELDS: tuple[Field, ...] = (
+    Field("area_code", "string", True, "ONS code of the district or upper-tier local authority"),
+    Field("area_name", "string", False, "Name of the district or local authority"),
+    Field("period", "string", True, "Period as published: 2024, 2023-24 or 202324"),
+)
+
+HOSPITAL_ADMISSIONS_FIELDS: tuple[Field, ...] = (
+    *_AREA_FIELDS,
+    Field("age_band", "string", True, "Patients' age band as published, e.g. 15-19, 25+"),
+    Field(
+        "admissions",
+        "Int64",
+        True,
+        "Emergency admissions for assault by a sharp object (ICD-10 X99), residents of the area",
+    ),
+)
+
+AMBULANCE_FIELDS: tuple[Field, ...] = (
+    *_AREA_FIELDS,
+    Field("age_band", "string", True, "Patients' age band, e.g. 0-17, 18-24, All ages"),
+    Field("callouts", "Int64", True, "Ambulance incidents attended for assault"),
+)
+
+SCHOOL_EXCLUSIONS_FIELDS: tuple[Field, ...] = (
+    *_AREA_FIELDS,
+    Field("school_type", "string", False, "School type as published; 'Total' rows are used"),
+    Field("headcount", "Int64", False, "Pupils on roll (the rate's denominator)"),
+    Field("suspensions", "Int64", True, "Suspensions (fixed-period exclusions)"),
+    Field("permanent_exclusions", "Int64", True, "Permanent exclusions"),
+)
+
+YOUTH_JUSTICE_FIELDS: tuple[Field, ...] = (
+    *_AREA_FIELDS,
+    Field(
+        "first_time_entrants",
+        "Int64",
+        True,
+        "Children aged 10 to 17 receiving their first caution or conviction",
+    ),
+)
+
+PARTNER_KINDS: tuple[str, ...] = (
+    "hospital_admissions",
+    "ambulance_callouts",
+    "school_exclusions",
+    "youth_justice",
+)
+
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "police_offences": OFFENCE_FIELDS,
     "population": POPULATION_FIELDS,
@@ -192,6 +253,10 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "deprivation": DEPRIVATION_FIELDS,
     "previous_tables": PREVIOUS_TABLES_FIELDS,
     "boundaries": BOUNDARY_FIELDS,
+    "hospital_admissions": HOSPITAL_ADMISSIONS_FIELDS,
+    "ambulance_callouts": AMBULANCE_FIELDS,
+    "school_exclusions": SCHOOL_EXCLUSIONS_FIELDS,
+    "youth_justice": YOUTH_JUSTICE_FIELDS,
 }
 
 
@@ -212,6 +277,10 @@ INPUT_LABELS: dict[str, str] = {
     "deprivation": "Deprivation by LSOA (Indices of Deprivation)",
     "boundaries": "District boundaries",
     "previous_tables": "Last year's published assessment tables",
+    "hospital_admissions": "Hospital admissions for assault by a sharp object",
+    "ambulance_callouts": "Ambulance call-outs for assault",
+    "school_exclusions": "School suspensions and permanent exclusions",
+    "youth_justice": "Youth justice first-time entrants",
 }
 
 

@@ -123,12 +123,20 @@ def test_success_measures_say_not_available_rather_than_zero(tmp_path: Path) -> 
     protected = success_measures.protected(table, disclosure.gate_for(DisclosurePolicy(5)))
     shown = disclosure.published_cells(protected, thousands=False)
     unavailable = table["status"].str.startswith("not available")
-    assert unavailable.sum() == 2
-    # Not available is [x], never a suppressed [c] or a zero.
-    assert (shown.loc[unavailable, "count_2024"] == "[x]").all()
-    knife = offences["knife_flag"] & (offences["year"] == 2024)
+    assert unavailable.tolist() == [True, False, False]  # no hospital admissions input
+    # In the table (machine-readable): [x], never a suppressed [c] or a zero.
+    assert (shown.loc[unavailable, "count"] == "[x]").all()
+    young = (offences["victim_age"] < 25).fillna(False)
+    knife = offences["knife_flag"] & (offences["year"] == 2024) & young
     knife_row = table.index[table["measure"].str.startswith("2.")][0]
-    assert shown.loc[knife_row, "count_2024"] == int(knife.sum())
+    assert shown.loc[knife_row, "count"] == int(knife.sum())
+    # In words (the headline panel): "not available", with the reason.
+    text = success_measures.panel(protected, config)
+    assert (
+        "knife or sharp object, victims under 25: not available** (no hospital admissions input was provided"
+        in text
+    )
+    assert "[x]" not in text
 
 
 def test_age_completeness_note_never_states_a_small_count(tmp_path: Path) -> None:

@@ -80,6 +80,43 @@ def test_overlap_below_the_minimum_is_not_given_exactly():
     assert who.overlap_sentence(frame.assign(suspect_id=pd.NA), 5).startswith("The victim")
 
 
+def _by_sex(years: list[int]) -> pd.DataFrame:
+    """The population split into Female and Male rows (60% and 40%)."""
+    from tests.conftest import make_population
+
+    everyone = make_population(years)
+    female = everyone.assign(sex="Female", population=(everyone["population"] * 0.6).round())
+    male = everyone.assign(sex="Male", population=everyone["population"] - female["population"])
+    return pd.concat([female, male], ignore_index=True).astype({"population": "Int64"})
+
+
+def test_rates_by_sex_divide_each_sex_by_its_own_residents():
+    frame = make_offences(COUNTS)
+    counts = people.age_sex_counts(frame[frame["recorded_date"].dt.year == 2024], "victim")
+    population = _by_sex([2023, 2024])
+    rates = people.sex_rates(counts, population, 2024).set_index("sex")
+    residents = population[population["year"] == 2024].groupby("sex")["population"].sum()
+    for sex in ("Female", "Male"):
+        assert rates.loc[sex, "people"] == int(counts[sex].sum())
+        expected = 1000 * counts[sex].sum() / residents[sex]
+        assert abs(rates.loc[sex, "rate_per_1000"] - round(expected, 2)) < 1e-9
+    assert people.sex_rates(counts, population.drop(columns="sex"), 2024) is None
+
+
+def test_who_notebook_gives_rates_by_sex_only_where_the_population_has_sex(tmp_path, monkeypatch):
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "by_sex").mkdir()
+    shown = _run("12_who", tmp_path / "flat", monkeypatch)
+    assert "Not available: rates by sex" in _text(shown)
+    assert not (tmp_path / "flat" / "tables" / "who_victim_sex_rates.csv").exists()
+    monkeypatch.setattr("tests.unit.test_context_chapter.make_population", _by_sex)
+    shown = _run("12_who", tmp_path / "by_sex", monkeypatch)
+    assert "Not available: rates by sex" not in _text(shown)
+    rates = pd.read_csv(tmp_path / "by_sex" / "tables" / "who_victim_sex_rates.csv", dtype=str)
+    assert list(rates["Sex"]) == ["Female", "Male"]
+    assert "per 1,000 female residents" in _text(shown)
+
+
 def test_a_hidden_age_sex_cell_cannot_be_worked_out_from_the_band_or_under_18_totals():
     # The demo's shape: 0-9 victims of unrecorded sex = 1, and the report elsewhere gives
     # every band's total (the rates table) and, per sex, the under-18 total (violence profile).

@@ -52,6 +52,28 @@ def band_rates(counts: pd.DataFrame, population: pd.DataFrame, year: int) -> pd.
     return frame[["age_band", "people", "population", "rate_per_1000", "rate_lower", "rate_upper"]]
 
 
+def has_sex(population: pd.DataFrame) -> bool:
+    """Whether the population input gives residents by sex (its optional ``sex`` column)."""
+    return "sex" in population.columns and population["sex"].isin(SEXES[:2]).any()
+
+
+def sex_rates(counts: pd.DataFrame, population: pd.DataFrame, year: int) -> pd.DataFrame | None:
+    """People of each sex (every age band, age not recorded included) per 1,000 residents of
+    that sex; None when the population input is not by sex. People whose sex is not recorded
+    have no population to be a rate of, and are left out."""
+    if not has_sex(population):
+        return None
+    residents = population[population["year"] == year].groupby("sex")["population"].sum()
+    frame = pd.DataFrame({"sex": list(SEXES[:2])})
+    frame["people"] = [int(counts[sex].sum()) for sex in SEXES[:2]]
+    frame["population"] = frame["sex"].map(residents)
+    rated = rates_with_ci(frame, "people", "population")
+    for column, source in (("rate_per_1000", "rate"), ("rate_lower", "rate_lower"),
+                           ("rate_upper", "rate_upper")):  # fmt: skip
+        frame[column] = rated[source].round(2)
+    return frame
+
+
 SUSPECT_AGED = "Suspect aged"
 
 

@@ -198,6 +198,7 @@ def notebook_reads(notebook_path: Path) -> dict | None:
 # then says what is not available); any other undeclared name is a mistake in the notebook.
 OPTIONAL_INPUT_NAMES = frozenset(
     {"ae_attendances", "deprivation", "boundaries", "previous_assessment", "population"}
+    | {"hospital_admissions", "ambulance_callouts", "school_exclusions", "youth_justice"}
 )
 
 

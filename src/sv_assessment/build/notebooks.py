@@ -205,7 +205,11 @@ def plan_notebooks(
         commentary = COMMENTARY_DIR / f"{name}.md"  # the analyst's text the chapter shows
         depends["commentary"] = cache.file_sha256(commentary) if commentary.exists() else None
         # Structured entries beside it (e.g. 13_priorities.yml) are the chapter's input too.
-        entries = sorted(p for p in COMMENTARY_DIR.glob(f"{name}.*") if p.suffix != ".md")
+        # The summary lists the priorities, so their entries are its input too.
+        stems = [name, *(["13_priorities"] if name == "01_summary" else [])]
+        entries = sorted(
+            p for stem in stems for p in COMMENTARY_DIR.glob(f"{stem}.*") if p.suffix != ".md"
+        )
         if entries:
             depends["commentary_entries"] = {p.name: cache.file_sha256(p) for p in entries}
         code = code_keys.notebook_code(source)

@@ -74,7 +74,7 @@ class BuildResult:
 # Steps ------------------------------------------------------------------------------------------
 def raw_fingerprints(config: AssessmentConfig, previous: dict | None) -> dict[str, dict]:
     previous = (previous or {}).get("raw", {})
-    missing = [s for s in config.inputs.values() if not s.path.exists() and not s.optional]
+    missing = config.absent_demo_inputs()
     if missing and config.demo.generate_if_missing:
         from sv_assessment.build import staging
 

@@ -23,7 +23,7 @@ from sv_assessment.ingest.columns import canonical_column_names
 from sv_assessment.ingest.errors import InputError
 from sv_assessment.ingest.mapping import ExtractMapping
 from sv_assessment.paths import relative_to_project
-from sv_assessment.schema import SCHEMAS
+from sv_assessment.schema import PARTNER_KINDS, SCHEMAS
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,10 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
         return
     absent = [spec for spec in config.inputs.values() if not spec.path.exists()]
     if all(spec.optional for spec in absent):
-        return  # every required input is there: an absent optional one stays absent
+        # Every required input is there: an absent optional one stays absent, except a
+        # partner-data file the demo makes, in the demo's own (marked) folder.
+        _partner_demo_files(config, [s for s in absent if _in_demo_folder(s.path)])
+        return
     if not config.synthetic_data:
         log.warning(
             "demo.generate_if_missing is ignored: synthetic_data is false, so the inputs are "
@@ -93,10 +96,32 @@ def ensure_demo_inputs(config: AssessmentConfig) -> None:
 
         log.info("making synthetic district blocks (not real boundaries) at %s", spec.path)
         demo_boundaries.write_for_config(config, spec.path)
+    _partner_demo_files(config, absent)
+
+
+def _in_demo_folder(path: Path) -> bool:
+    from sv_assessment.demo import partner as demo
+
+    readme = path.parent / demo.README
+    return readme.is_file() and readme.read_text(errors="replace").startswith(
+        demo.README_FIRST_LINE
+    )
+
+
+def _partner_demo_files(config: AssessmentConfig, absent: list) -> None:
+    """Synthetic partner data (hospital admissions, ambulance, schools, youth justice), for a
+    synthetic config only (its caller checks), each where its input is configured."""
+    if not config.synthetic_data:
+        return
+    from sv_assessment.demo import partner_data as demo_partner_data
+
+    for spec in [s for s in absent if s.kind in PARTNER_KINDS]:
+        log.info("making synthetic %s in its publisher's layout at %s", spec.kind, spec.path)
+        demo_partner_data.write_for_config(config, spec.kind, spec.path)
 
 
 # Demo inputs made from (or to match) the demo extract, after it.
-DERIVED_DEMO_KINDS = ("deprivation", "previous_tables", "boundaries")
+DERIVED_DEMO_KINDS = ("deprivation", "previous_tables", "boundaries", *PARTNER_KINDS)
 
 
 def _demo_folder(config: AssessmentConfig, absent: list, demo) -> Path:

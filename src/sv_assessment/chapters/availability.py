@@ -22,7 +22,9 @@ class InputNeed:
     provide: str  # what to supply
     source: str  # where a partnership gets it
     answers: str  # the question it answers
-    readable: bool = True  # False: this version of the pipeline cannot read it yet
+    # Used only beside a police extract (partner data, set against police counts by age): the
+    # open-data assessment, with no ages, lists it as such.
+    partner_only: bool = False
 
 
 NEEDS: tuple[InputNeed, ...] = (
@@ -91,36 +93,44 @@ NEEDS: tuple[InputNeed, ...] = (
     ),
     InputNeed(
         "hospital_admissions",
-        "Hospital admissions for assault by a sharp object (Home Office success measure)",
-        "admissions for assault by a sharp object (ICD-10 X99), under-25s, by district and year",
-        "NHS England Hospital Episode Statistics, through the Integrated Care Board or OHID",
+        "Hospital admissions for assault by a sharp object",
+        "a CSV of emergency admissions for assault by a sharp object (ICD-10 X99) with the "
+        "columns area code, period (e.g. 2023-24), age group and admissions, by district or "
+        "local authority (`kind: hospital_admissions`)",
+        "NHS England Hospital Episode Statistics (admitted patient care), through the "
+        "Integrated Care Board or the Office for Health Improvement and Disparities",
         "Are under-25 hospital admissions for knife assault falling?",
-        readable=False,
+        partner_only=True,
     ),
     InputNeed(
         "ambulance_callouts",
         "Ambulance call-outs for assault",
-        "assault call-outs by district, month and age band",
-        "the regional ambulance service trust",
+        "a CSV of assault incidents attended with the columns area code, period (e.g. 2024 or "
+        "2023-24), age group and incidents, by district (`kind: ambulance_callouts`)",
+        "the regional ambulance service NHS trust (its assault call-out data, shared under "
+        "the Serious Violence Duty)",
         "Where and when does violence need an emergency response?",
-        readable=False,
+        partner_only=True,
     ),
     InputNeed(
         "school_exclusions",
         "School suspensions and permanent exclusions",
-        "suspensions and permanent exclusions by local authority and year",
+        "the local-authority rows of the DfE file as published (time_period, new_la_code, "
+        "la_name, school_type, headcount, susp, perm_excl; `kind: school_exclusions`)",
         "Department for Education, 'Suspensions and permanent exclusions in England' "
-        "(explore-education-statistics.service.gov.uk)",
+        "(explore-education-statistics.service.gov.uk, data by local authority)",
         "Are exclusions, a known risk factor, rising among local young people?",
-        readable=False,
+        partner_only=True,
     ),
     InputNeed(
         "youth_justice",
         "Youth justice first-time entrants",
-        "first-time entrants aged 10-17 by local authority and year",
-        "Youth Justice Board, youth justice statistics (local-level data)",
+        "a CSV of first-time entrants aged 10 to 17 with the columns area code, period (e.g. "
+        "2023-24) and first-time entrants, by local authority (`kind: youth_justice`)",
+        "Ministry of Justice and Youth Justice Board, 'Youth justice statistics' (the local "
+        "tables by youth justice service), or the local youth justice service",
         "Are more young people entering the justice system for the first time?",
-        readable=False,
+        partner_only=True,
     ),
 )
 
@@ -148,12 +158,7 @@ def not_available_note(config: AssessmentConfig, kind: str) -> str:
     where = (
         f" The config names `{config.inputs[name].path.name}`, which was not found." if name else ""
     )
-    how = (
-        f"To add it, provide {item.provide} and list it under `inputs:` in the config."
-        if item.readable
-        else f"This version of the pipeline does not read it yet; the partnership can ask for "
-        f"{item.provide}."
-    )
+    how = f"To add it, provide {item.provide} and list it under `inputs:` in the config."
     return (
         f"**Not available: {item.label.lower()}.** This input was not provided for this "
         f"assessment, so this section cannot answer: *{item.answers}*{where} {how} "
@@ -172,8 +177,8 @@ def data_gaps(
             continue
         have = item.kind in provided
         status = "provided" if have else "not provided"
-        if not have and not item.readable:
-            status = "not provided (not read by this version)"
+        if not have and item.partner_only and config.source == "police_uk":
+            status = "not used by the open-data assessment (partner-data assessment only)"
         rows.append(
             {
                 "input": item.label,

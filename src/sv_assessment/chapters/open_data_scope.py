@@ -43,6 +43,13 @@ def scope_table() -> pd.DataFrame:
             "No",
             "Published as one type: violence and sexual offences",
         ),
+        (
+            "Home Office success measures for under-25s (hospital admissions for knife assault, "
+            "knife-enabled serious violence, non-domestic homicide)",
+            "No",
+            "No ages, knife flag or homicide type in the files, and hospital admissions are NHS "
+            "data: a partner-data assessment reports them",
+        ),
         ("Victims and suspects by age and sex", "No", "No person-level fields are published"),
         ("Day of week and time of day", "No", "Dates are published as months"),
         (

@@ -88,7 +88,7 @@ def markdown(entries: list[Priority], synthetic: bool) -> str:
             "the demo's synthetic data to show the form; they are not a partnership's.\n:::"
         )
     for number, entry in enumerate(entries, start=1):
-        lines = [f"## Priority {number}: {entry.priority}", ""]
+        lines = [f"## Priority {number}: {entry.priority} {{#{anchor(number)}}}", ""]
         if entry.recommendation:
             lines += [entry.recommendation.strip(), ""]
         lines.append(f"**Owner:** {entry.owner}")
@@ -97,6 +97,26 @@ def markdown(entries: list[Priority], synthetic: bool) -> str:
             lines += [f"- [{e.says}](#figure-{e.figure})" for e in entry.evidence]
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def anchor(number: int) -> str:
+    """The id of a priority's heading, which the summary links to (HTML and PDF)."""
+    return f"priority-{number}"
+
+
+def summary_markdown(entries: list[Priority], synthetic: bool) -> str:
+    """The priorities as the summary lists them: each a link to its section in the priorities
+    chapter, with its owner and a link to each chart it rests on."""
+    lines = []
+    if synthetic:
+        lines += ["*Synthetic example priorities, written for the demo's synthetic data.*", ""]
+    for number, entry in enumerate(entries, start=1):
+        evidence = "; ".join(f"[{e.says}](#figure-{e.figure})" for e in entry.evidence)
+        lines.append(
+            f"{number}. [{entry.priority}](#{anchor(number)}). Owner: {entry.owner}."
+            + (f" Evidence: {evidence}." if evidence else "")
+        )
+    return "\n".join(lines)
 
 
 def summary_table(entries: list[Priority]) -> pd.DataFrame:

@@ -195,3 +195,27 @@ def ids_not_available_note() -> str:
         "counted: no id is ever published. Where to get it: the force's crime system (the "
         "person's nominal id, hashed before the extract leaves the force)."
     )
+
+
+def sex_rates_sentence(rates: pd.DataFrame, role: str) -> str:
+    """Both sexes' rates in words (a rate hidden with its count is said to be)."""
+    parts = []
+    for row in rates.itertuples():
+        if pd.isna(row.rate_per_1000):
+            parts.append(f"{row.sex.lower()} {role}s: not published (small numbers)")
+        else:
+            parts.append(
+                f"{row.sex.lower()} {role}s {row.rate_per_1000:.2f} per 1,000 {row.sex.lower()} "
+                f"residents (95% interval {row.rate_lower:.2f} to {row.rate_upper:.2f})"
+            )
+    return "By sex: " + "; ".join(parts) + "."
+
+
+def sex_rates_not_available_note() -> str:
+    return (
+        "**Not available: rates by sex.** The population input gives residents by age band "
+        "but not by sex, so victims and suspects per 1,000 residents of their sex cannot be "
+        "given (the counts by sex are above). To add them, give the population input a `sex` "
+        "column (Female and Male rows for each district, year and age band). Where to get it: "
+        "ONS mid-year population estimates by local authority, single year of age and sex."
+    )

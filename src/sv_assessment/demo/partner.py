@@ -345,7 +345,7 @@ def generate_population(districts: list[District], first_year: int, last_year: i
             "population": np.repeat(counts, ny, axis=0).ravel(),
         }
     )
-    return frame.astype({f.name: f.dtype for f in POPULATION_FIELDS})
+    return frame.astype({f.name: f.dtype for f in POPULATION_FIELDS if f.name in frame})
 
 
 def generate_ae_attendances(

@@ -28,7 +28,7 @@ from sv_assessment.ingest.mapping import (
     unmapped_hint,
 )
 from sv_assessment.ingest.tabular import RawTable, read_raw_table
-from sv_assessment.schema import SCHEMAS
+from sv_assessment.schema import PARTNER_KINDS, SCHEMAS
 
 
 def _rows(mask: pd.Series, lines: np.ndarray) -> list[int]:
@@ -113,6 +113,10 @@ def _parse_flags(
         )
     return result
 
+
+# How publishers of partner data mark a count they suppress or do not have (HES "*", the
+# GSS symbols the DfE uses, ".." and "-" in older tables).
+SUPPRESSED = frozenset({"*", "c", "[c]", "x", "[x]", "z", "[z]", "low", "[low]", "..", "-"})
 
 # A comma in a whole number only as a thousands separator: "1,700" is 1700, "1,7" is refused.
 GROUPED_THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+"
@@ -224,6 +228,8 @@ def _to_canonical(
         elif f.dtype == "boolean":
             typed[f.name] = _parse_flags(values, f.name, path, lines, mapping)
         elif f.dtype == "Int64":
+            if kind in PARTNER_KINDS:  # a cell the publisher suppressed is a missing count
+                values = values.mask(values.str.strip().str.lower().isin(SUPPRESSED), "")
             typed[f.name] = _parse_integers(values, f.name, path, lines)
         else:
             stripped = values.str.replace(codes.INVISIBLE, "", regex=True).str.strip()

@@ -88,7 +88,57 @@ COLUMN_ALIASES: dict[str, str] = {
     "totalpopulation": "population",
     "totalpopulation:mid2022": "population",
     "totalpopulation:mid2015excludingprisoners": "population",
+    # Partner data (schema.PARTNER_KINDS) in its publishers' layouts. The area and period
+    # headers are matched for those kinds only (a police extract's "Year" is not a field).
 }
+
+# Headers of the partner-data inputs as their publishers write them: NHS Hospital Episode
+# Statistics tables, ambulance trusts' returns, the DfE's "Suspensions and permanent
+# exclusions in England" local-authority CSV and the youth justice statistics' local tables.
+PARTNER_ALIASES: dict[str, str] = {
+    "areacode": "area_code",
+    "onscode": "area_code",
+    "lacode": "area_code",
+    "localauthoritycode": "area_code",
+    "newlacode": "area_code",
+    "districtcode": "area_code",
+    "ladcode": "area_code",
+    "lad24cd": "area_code",
+    "yjscode": "area_code",
+    "areaname": "area_name",
+    "laname": "area_name",
+    "localauthority": "area_name",
+    "localauthorityname": "area_name",
+    "districtname": "area_name",
+    "yjsname": "area_name",
+    "youthjusticeservice": "area_name",
+    "period": "period",
+    "timeperiod": "period",
+    "year": "period",
+    "financialyear": "period",
+    "academicyear": "period",
+    "calendaryear": "period",
+    "agegroup": "age_band",
+    "ageband": "age_band",
+    "admissions": "admissions",
+    "emergencyadmissions": "admissions",
+    "finishedadmissionepisodes": "admissions",
+    "fae": "admissions",
+    "incidents": "callouts",
+    "callouts": "callouts",
+    "assaultincidents": "callouts",
+    "assaultcallouts": "callouts",
+    "schooltype": "school_type",
+    "headcount": "headcount",
+    "susp": "suspensions",
+    "suspensions": "suspensions",
+    "permexcl": "permanent_exclusions",
+    "permanentexclusions": "permanent_exclusions",
+    "firsttimeentrants": "first_time_entrants",
+    "fte": "first_time_entrants",
+    "numberoffirsttimeentrants": "first_time_entrants",
+}
+
 
 # The date forms ingest reads without a ``date_format`` in the config, tried in this order.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -130,12 +180,20 @@ def _column_targets(
         if key in mapped:
             target = mapped[key]
         else:
-            target = wanted.get(key) or COLUMN_ALIASES.get(key)
+            target = wanted.get(key) or _alias(key, allowed)
             if target in claimed:
                 continue
         if target in allowed:
             targets.setdefault(target, []).append(column)
     return targets
+
+
+def _alias(key: str, allowed: set[str]) -> str | None:
+    """The field a header variant names: partner-data headers where the input is partner data
+    (its fields include ``area_code``), the police and health variants otherwise."""
+    if "area_code" in allowed:
+        return PARTNER_ALIASES.get(key) or COLUMN_ALIASES.get(key)
+    return COLUMN_ALIASES.get(key)
 
 
 def canonical_column_names(

@@ -2,7 +2,8 @@
 
 Every key is declared here; an unknown key, a wrong type, a value outside the allowed ones or a
 setting out of range is refused with the file, the line, the key and what is allowed, so a
-misspelt ``minimum_cont: 10`` can never leave a default silently in force.
+misspelt ``minimum_cont: 10`` can never leave a default silently in force. Long because every
+section's schema is here, in the order the file is written, so it reads as the config does.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sv_assessment.build import BuildOptions
+from sv_assessment.config import DEFAULT_CONFIG
 from sv_assessment.fanout.cluster import dask_client
 from sv_assessment.fanout.editions import AREA, build_editions
 from sv_assessment.fanout.national import NationalRequest, build_national
@@ -50,7 +52,9 @@ def _no_staging_left(outputs: Path) -> bool:
 
 
 def test_editions_for_three_districts_beside_the_area(scheduler, tmp_path):
-    config = write_config(tmp_path, offences_per_year=3000)
+    # Three years, not the demo's five: every chapter, fewer months to protect and to chart.
+    assessment = {**yaml.safe_load(DEFAULT_CONFIG.read_text())["assessment"], "years_covered": 3}
+    config = write_config(tmp_path, offences_per_year=3000, assessment=assessment)
     lines: list[str] = []
     result = build_editions(
         _options(tmp_path, config), scheduler.scheduler.address, report=lines.append

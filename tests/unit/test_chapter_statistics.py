@@ -356,3 +356,18 @@ def test_change_sentences_never_state_a_count_hidden_to_protect_another(tmp_path
     assert "100 offences against 95" in text  # the year before: both counts shown
     assert "average (" not in text and "a year on average" not in text
     assert text.count(changes.NOT_SHOWN) == 2
+
+
+def test_sentences_say_none_in_words_not_as_a_zero():
+    import pandas as pd
+
+    from sv_assessment.chapters import places
+
+    counts = pd.DataFrame({"lsoa_code": ["E1", "E2"], "year": [2024, 2024], "offences": [3, 4]})
+    empty = pd.DataFrame({"lsoa_code": [], "district": []})
+
+    class Config:
+        first_year, assessment_year = 2020, 2024
+
+    sentence = places.persistence_sentence(empty, counts, Config())
+    assert sentence.startswith("No LSOA was in the busiest 10%")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from sv_assessment.analysis import definitions
+from sv_assessment.analysis.disclosure import DisclosurePolicy, protect_table
 from sv_assessment.build import previous_demo
 from sv_assessment.chapters import maps, places, since_last_year, violence_profile
 from sv_assessment.ingest.errors import InputError
@@ -50,7 +51,7 @@ def test_key_figures_districts_and_hotspots_beside_last_year(tmp_path):
     # Same data: last year's published count is this edition's count for that year.
     assert figures.loc[0, "offences"] == figures.loc[1, "offences"]
     changes = since_last_year.district_changes(
-        previous, maps.district_rates(serious, population, config)
+        previous, maps.district_rates(serious, population, config), 2024
     )
     assert changes["rank_previous_edition"].notna().all()
     top = places.top_lsoas(places.lsoa_year_counts(serious, config), config)
@@ -75,3 +76,33 @@ def test_notebook_without_last_years_tables_says_what_to_provide(tmp_path, monke
     assert "Not available: last year's published assessment tables" in text
     assert "kind: previous_tables" in text
     assert not (tmp_path / "tables" / "since_key_figures.csv").exists()
+
+
+def test_a_district_with_a_small_count_shows_no_rate_or_rank_now():
+    # A rate beside a small count gives the count back with the population (Ashford: 0.01 per
+    # 1,000 of 132,700 residents is 1 offence).
+    rates_now = pd.DataFrame(
+        {
+            "district": ["Medway", "Thanet", "Ashford"],
+            "offences": [20, 7, 1],
+            "rank": [1, 2, 3],
+            "rate": [0.07, 0.05, 0.0075],
+        }
+    )
+    previous = pd.DataFrame(
+        {
+            "table": "district_rates",
+            "key": ["Medway", "Thanet"],
+            "measure": "rate",
+            "value": [0.06, None],
+        }
+    )
+    changes = since_last_year.district_changes(previous, rates_now, 2024)
+    policy = DisclosurePolicy(threshold=5)
+    protected = since_last_year.protected_district_changes(
+        changes, 2024, lambda *a, **k: protect_table(*a, policy=policy, **k)
+    )
+    status = protected.status.set_index(changes["district"])
+    for column in ("offences_2024", "rate_now", "rank_now", "rank_change"):
+        assert status.at["Ashford", column] == "[c]", column
+    assert status.at["Thanet", "rate_previous_edition"] == "[c]"  # as last year published it

@@ -7,6 +7,7 @@ of its section. Counts pass through the chapter's disclosure control before they
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -99,14 +100,27 @@ def deprivation_sentence(
     unmatched: int,
     what: str,
     year: int,
+    shown: pd.DataFrame | None = None,
+    count=lambda n: f"{n:,}",
 ) -> str:
+    """``shown`` is the decile table as published (hidden counts NA): the share in the most
+    deprived fifth is given only where both its deciles are shown, since with the total it
+    would give their sum away; ``count`` formats a count as a sentence may show it."""
     total = int(decile_table["offences"].sum())
-    most = decile_table[decile_table["imd_decile"].isin([1, 2])]
-    share = 100 * most["offences"].sum() / total if total else 0.0
-    text = (
-        f"In {year}, {share:.0f}% of the {total:,} {what} located in the area's LSOAs were in "
-        "the most deprived fifth of neighbourhoods nationally (deciles 1 and 2)."
-    )
+    most = decile_table["imd_decile"].isin([1, 2])
+    published = (shown if shown is not None else decile_table).loc[most, "offences"]
+    if total and published.notna().all():
+        share = 100 * decile_table.loc[most, "offences"].sum() / total
+        text = (
+            f"In {year}, {share:.0f}% of the {count(total)} {what} located in the area's LSOAs "
+            "were in the most deprived fifth of neighbourhoods nationally (deciles 1 and 2)."
+        )
+    else:
+        text = (
+            f"In {year}, {count(total)} {what} were located in the area's LSOAs; the share in "
+            "the most deprived fifth of neighbourhoods is not given, as it would reveal a "
+            "decile's small count."
+        )
     per = "rate per resident" if "rate_per_1000" in decile_table.columns else "count per LSOA"
     if gradient is not None:
         text += (
@@ -119,7 +133,7 @@ def deprivation_sentence(
         text += f" The concentration index is {index:.2f} (0 = spread as residents are)."
     if unmatched:
         text += (
-            f" {unmatched:,} {what} had an LSOA code the deprivation file does not hold (for "
+            f" {count(unmatched)} {what} had an LSOA code the deprivation file does not hold (for "
             "example a 2011 code) and are left out of this section."
         )
     return text
@@ -203,6 +217,17 @@ def located_in_year(offences: pd.DataFrame, year: int) -> pd.Series:
     return offences.loc[offences["year"] == year, "lsoa_code"]
 
 
+def _counter(chapter):
+    """A count as a sentence may give it: the number, or 'fewer than N' when it is small."""
+    policy = chapter.disclosure
+
+    def count(n: int) -> str:
+        small = policy.is_small(np.array([float(n)]))[0]
+        return f"fewer than {policy.threshold}" if small else f"{round(n):,}"
+
+    return count
+
+
 def show_deprivation(
     chapter, deprivation: pd.DataFrame, offence_lsoas: pd.Series, what: str, prefix: str = ""
 ) -> charts.FigureSpec | None:
@@ -213,11 +238,20 @@ def show_deprivation(
     per_lsoa, deciles, unmatched = deprivation_tables(deprivation, offence_lsoas, config)
     rated = "rate_per_1000" in deciles.columns
     rates = ["offences_per_lsoa", *(["rate_per_1000", "rate_lower", "rate_upper"] if rated else [])]
-    shown = chapter.publishable(deciles, ["offences"], rate_columns=rates)
+    # Counted under the name the reader sees (what is counted), drawn under "offences".
+    named = what.replace(" ", "_")
+    protected = chapter.protect(
+        deciles.rename(columns={"offences": named}), [named], rate_columns=rates
+    )
+    shown = protected.frame.rename(columns={named: "offences"})
     curve = dep.concentration_curve(deciles, "population" if rated else "lsoas")
     index = dep.concentration_index(curve)
     slope = dep.gradient(per_lsoa)
-    chapter.markdown(deprivation_sentence(deciles, slope, index, unmatched, what, chapter.year))
+    chapter.markdown(
+        deprivation_sentence(
+            deciles, slope, index, unmatched, what, chapter.year, shown, _counter(chapter)
+        )
+    )
     if not rated:
         chapter.markdown(
             "The deprivation file gives no population per LSOA, so this section compares "
@@ -225,7 +259,7 @@ def show_deprivation(
             "population denominators that give rates per 1,000 residents."
         )
     chapter.table(
-        shown.rename(columns={"offences": what.replace(" ", "_")}),
+        protected,
         f"{prefix}context_deprivation_deciles",
         f"{what.capitalize()} by deprivation decile of the LSOA, {chapter.year}",
     )

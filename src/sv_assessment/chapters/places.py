@@ -99,8 +99,9 @@ def persistence_sentence(
     k = top_count(n, top_fraction)
     by_district = persistent["district"].value_counts()
     where = ", ".join(f"{name} ({count})" for name, count in by_district.items())
+    found = f"{len(persistent):,} LSOAs were" if len(persistent) else "No LSOA was"
     return (
-        f"{len(persistent):,} LSOAs were in the busiest {top_fraction:.0%} (the top {k:,}) "
+        f"{found} in the busiest {top_fraction:.0%} (the top {k:,}) "
         f"in every year from {config.first_year} to {config.assessment_year}"
         + (f": by district, {where}." if len(persistent) else ".")
     )

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sv_assessment.analysis.disclosure import CONFIDENTIAL
+from sv_assessment.analysis.protected import Protected
+
 PREVIOUS = "previous_tables"
 NOT_LISTED = "not listed"
 
@@ -54,13 +57,15 @@ def key_figures(previous: pd.DataFrame, yearly: pd.DataFrame, year: int) -> pd.D
     return frame
 
 
-def district_changes(previous: pd.DataFrame, rates_now: pd.DataFrame) -> pd.DataFrame:
-    """Each district's rank and rate in the previous edition and now."""
+def district_changes(previous: pd.DataFrame, rates_now: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each district's rank and rate in the previous edition and now, with this year's count
+    (which the gate needs: a rate or rank beside a hidden count would give it away)."""
     rank = _published(previous, "district_rates", "rank")
     rate = _published(previous, "district_rates", "rate")
     frame = pd.DataFrame(
         {
             "district": rates_now["district"],
+            f"offences_{year}": rates_now["offences"],
             "rank_previous_edition": rates_now["district"].map(rank),
             "rank_now": rates_now["rank"],
             "rate_previous_edition": rates_now["district"].map(rate),
@@ -69,6 +74,25 @@ def district_changes(previous: pd.DataFrame, rates_now: pd.DataFrame) -> pd.Data
     )
     frame["rank_change"] = frame["rank_previous_edition"] - frame["rank_now"]
     return frame.reset_index(drop=True)
+
+
+def protected_district_changes(changes: pd.DataFrame, year: int, protect) -> Protected:
+    """The district comparison through the gate, cell for cell as the districts chapter
+    protects its rates table (the same measure), so the two never show and hide differently:
+    this year's rank, rate and rank change are hidden beside a hidden count. A figure last
+    year's edition suppressed is shown as it was, [c]."""
+    count = f"offences_{year}"
+    protected = protect(
+        changes,
+        [count],
+        derived_columns=["rank_now", "rate_now", "rank_change"],
+        measure="serious_violence",
+        row_keys=["district"],
+        column_keys={count: {"year": str(year)}},
+    )
+    for column in ("rank_previous_edition", "rate_previous_edition"):
+        protected.status.loc[changes[column].isna().to_numpy(), column] = CONFIDENTIAL
+    return protected
 
 
 def hotspot_changes(previous: pd.DataFrame, top_now: pd.DataFrame) -> pd.DataFrame:

@@ -198,13 +198,21 @@ def weekday_hour_figure(
         title=finding,
         alt_text=f"Heat map of serious violence offences in {year} by day of week (rows) and "
         f"hour of the day (columns). Darker cells mean more offences; blank cells are hidden "
-        f"small counts. The busiest hour is {day} {hour}. {left_out.capitalize()} with no time "
-        "recorded are not shown.",
+        f"small counts. The busiest hour is {day} {hour}. "
+        + (
+            f"{left_out.capitalize()} with no time recorded are not shown."
+            if untimed
+            else "Every offence has a time recorded."
+        ),
         data=counts,
         x_title="Hour of the day",
         y_title="Day of the week",
-        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened: offences "
-        f"with a time recorded; {left_out} with no time recorded are left out",
+        scope=f"{scope.serious_violence_scope(config)}, {year}, by when it happened"
+        + (
+            f": offences with a time recorded; {left_out} with no time recorded are left out"
+            if untimed
+            else " (every offence has a time recorded)"
+        ),
     )
 
 

@@ -59,7 +59,21 @@ OFFENCE_FIELDS: tuple[Field, ...] = (
     # Pseudonymised person ids: counted for repeat victims and suspects, never published.
     Field("victim_id", "string", False, "Pseudonymised victim id, the same across offences"),
     Field("suspect_id", "string", False, "Pseudonymised suspect id, the same across offences"),
+    # Where the offence happened, for hexagon density maps (only counts per hexagon of at least
+    # the publication minimum are published): either pair.
+    Field("longitude", "float64", False, "Longitude of the offence's location (WGS84)"),
+    Field("latitude", "float64", False, "Latitude of the offence's location (WGS84)"),
+    Field("easting", "float64", False, "British National Grid easting of the location (m)"),
+    Field("northing", "float64", False, "British National Grid northing of the location (m)"),
 )
+
+# The range a decimal field's values must fall in (a value outside is an input error).
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "longitude": (-180.0, 180.0),
+    "latitude": (-90.0, 90.0),
+    "easting": (0.0, 800_000.0),
+    "northing": (0.0, 1_300_000.0),
+}
 
 POPULATION_FIELDS: tuple[Field, ...] = (
     Field("district_code", "string", True, "ONS local authority district code"),

@@ -95,6 +95,36 @@ def test_every_figure_is_in_the_pdf(reader, built):
     assert re.search(r"Table 1:", text)
 
 
+def _figure_elements(reader) -> list:
+    figures = []
+
+    def walk(node, depth=0):
+        node = resolve(node)
+        if depth > 60 or not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            figures.append(node)
+        kids = resolve(node.get("/K"))
+        if isinstance(kids, list):
+            for kid in kids:
+                walk(kid, depth + 1)
+        elif kids is not None:
+            walk(kids, depth + 1)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return figures
+
+
+def test_the_hexagon_map_is_drawn_in_the_pdf_with_its_alt_text(reader, built):
+    """Issue 13: the density map from the extract's coordinates is an image in the PDF (drawn
+    offline, like every chart), captioned with its finding and scope, with alt text."""
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert re.search(r"Figure \d+: The busiest hexagon \(about [\d.]+ km across\)", text)
+    assert "hexagons with fewer than 5 not drawn" in text
+    alts = [str(f.get("/Alt", "")) for f in _figure_elements(reader)]
+    assert any(a.startswith("Map of hexagons about") for a in alts), alts
+
+
 def test_tagged_structure_with_alt_text(reader, built):
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root

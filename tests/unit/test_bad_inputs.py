@@ -317,6 +317,26 @@ def test_17_non_numeric_age_is_an_error(case: Case):
     expect_input_error(case, "victim_age", f"rows {line}", "not a whole number", "'about 20'")
 
 
+def test_17b_a_coordinate_that_is_not_a_number_in_range_is_an_error(case: Case):
+    line = case.edit(3, longitude="0.52W")
+    expect_input_error(case, "longitude", f"rows {line}", "not a number from -180 to 180")
+    case.edit(3, longitude="0.52", latitude="151.3")
+    expect_input_error(case, "latitude", "not a number from -90 to 90", "'151.3'")
+
+
+def test_17c_easting_and_northing_under_other_names_are_read(case: Case):
+    lines = case.lines()
+    header = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    header[header.index("easting")], header[header.index("northing")] = "Grid X", "Northings"
+    rows[0][header.index("Grid X")], rows[0][header.index("Northings")] = "575000", "155000.5"
+    case.write_lines([",".join(header), *(",".join(r) for r in rows)])
+    case.stage()
+    staged = case.staged_frame()
+    assert staged["easting"].iloc[0] == 575000 and staged["northing"].iloc[0] == 155000.5
+    assert str(staged["easting"].dtype) == "float64" and staged["easting"].iloc[1:].isna().all()
+
+
 def test_18_duplicated_offence_ids_stop_the_build(case: Case):
     first = case.lines()[1].split(",")[0]
     case.edit(6, offence_id=first)

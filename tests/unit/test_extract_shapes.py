@@ -26,10 +26,10 @@ def canonical(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     districts = [(d["code"], d["name"], d["population"]) for d in SMALL_DISTRICTS]
     frame = generate_offences(districts, 2023, 2024, 400, seed=11)
     frame = frame[frame["lsoa_code"].notna()].reset_index(drop=True)
-    # The export shapes are about headers and codes; person ids (optional) are left out of all.
-    frame = frame.assign(victim_id=pd.NA, suspect_id=pd.NA).astype(
-        {"victim_id": "string", "suspect_id": "string"}
-    )
+    # The export shapes are about headers and codes; person ids and coordinates (optional) are left out of all.
+    frame = frame.assign(
+        victim_id=pd.NA, suspect_id=pd.NA, longitude=float("nan"), latitude=float("nan")
+    ).astype({"victim_id": "string", "suspect_id": "string"})
     return base, frame
 
 

@@ -23,10 +23,10 @@ DISTRICTS = [(d["code"], d["name"], d["population"]) for d in SMALL_DISTRICTS]
 def drafted(tmp_path_factory) -> tuple[Path, pd.DataFrame, str]:
     base = tmp_path_factory.mktemp("init")
     frame = generate_offences(DISTRICTS, 2023, 2024, 300, seed=5)
-    # The export carries no person ids (optional): the staged columns are then empty.
-    frame = frame.assign(victim_id=pd.NA, suspect_id=pd.NA).astype(
-        {"victim_id": "string", "suspect_id": "string"}
-    )
+    # The export carries no person ids and coordinates (optional): the staged columns are then empty.
+    frame = frame.assign(
+        victim_id=pd.NA, suspect_id=pd.NA, longitude=float("nan"), latitude=float("nan")
+    ).astype({"victim_id": "string", "suspect_id": "string"})
     extract_shapes.write_rms_export(frame, base / "rms_export.csv")
     generate_population(DISTRICTS, 2023, 2024).to_csv(base / "population.csv", index=False)
     draft = base / "draft.yml"

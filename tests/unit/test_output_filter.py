@@ -129,3 +129,28 @@ def test_cross_references_to_charts_link_in_both_formats_and_never_dangle(tmp_pa
     html = pandoc(_chart_then_links(), "ipynb", "html", tmp_path)
     assert 'href="#figure-x"' in html and 'id="figure-x"' in html
     assert "#figure-missing" not in html and "Not drawn here" in html
+
+
+def _priority_links() -> str:
+    summary = nbformat.v4.new_code_cell("")
+    text = "1. [Knife crime](#priority-1)\n2. [Not in this edition](#priority-9)"
+    summary.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": text, "text/plain": "t"})
+    ]
+    section = nbformat.v4.new_code_cell("")
+    heading = "## Priority 1: Knife crime {#priority-1}\n\n**Owner:** VRU"
+    section.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": heading, "text/plain": "t"})
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[summary, section])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+    return nbformat.writes(notebook)
+
+
+def test_the_summarys_links_to_priorities_work_in_both_formats_and_never_dangle(tmp_path):
+    typst = pandoc(_priority_links(), "ipynb", "typst", tmp_path)
+    assert "<priority-1>" in typst and "#link(<priority-1>)" in typst
+    assert "<priority-9>" not in typst and "Not in this edition" in typst
+    html = pandoc(_priority_links(), "ipynb", "html", tmp_path)
+    assert 'href="#priority-1"' in html and 'id="priority-1"' in html
+    assert "#priority-9" not in html and "Not in this edition" in html

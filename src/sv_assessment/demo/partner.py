@@ -297,6 +297,17 @@ def generate_offences(
     victim_id, suspect_id = _person_ids(m, seed)
     frame["victim_id"] = victim_id.mask(no_victim[order])
     frame["suspect_id"] = suspect_id.mask(suspect_na[order])
+    # Made-up locations near each LSOA's made-up centre in its district's block of the demo
+    # boundaries (none where the LSOA is missing), from a random stream of their own so that
+    # every other column stays as it was.
+    from sv_assessment.demo.police_uk import map_points
+
+    nowhere = np.full(m, np.nan)
+    longitude, latitude = map_points(lsoas, districts, frame["lsoa_code"], seed, nowhere, nowhere)
+    frame["longitude"] = np.round(longitude, 5)
+    frame["latitude"] = np.round(latitude, 5)
+    frame["easting"] = np.nan
+    frame["northing"] = np.nan
     return frame.astype({f.name: f.dtype for f in OFFENCE_FIELDS})
 
 

@@ -28,7 +28,7 @@ from sv_assessment.ingest.mapping import (
     unmapped_hint,
 )
 from sv_assessment.ingest.tabular import RawTable, read_raw_table
-from sv_assessment.schema import PARTNER_KINDS, SCHEMAS
+from sv_assessment.schema import NUMBER_RANGES, PARTNER_KINDS, SCHEMAS
 
 
 def _rows(mask: pd.Series, lines: np.ndarray) -> list[int]:
@@ -142,6 +142,24 @@ def _parse_integers(values: pd.Series, column: str, path: Path, lines: np.ndarra
     return numbers.astype("Int64")
 
 
+def _parse_decimals(values: pd.Series, column: str, path: Path, lines: np.ndarray) -> pd.Series:
+    """Decimal numbers (coordinates), each in the field's range; anything else stops the read,
+    naming the file, column and lines."""
+    text = values.str.strip()
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    low, high = NUMBER_RANGES.get(column, (-np.inf, np.inf))
+    bad = (text != "") & (numbers.isna() | (numbers < low) | (numbers > high))
+    if bad.any():
+        raise InputError(
+            path,
+            f"not a number from {low:,g} to {high:,g}",
+            column,
+            _rows(bad, lines),
+            values[bad].head(MAX_EXAMPLES).tolist(),
+        )
+    return numbers
+
+
 def to_canonical(
     raw: pd.DataFrame,
     kind: str,
@@ -216,7 +234,7 @@ def _to_canonical(
     typed = pd.DataFrame(index=renamed.index)
     for f in fields:
         if f.name not in present:
-            typed[f.name] = pd.Series(pd.NA, index=renamed.index, dtype=f.dtype)
+            typed[f.name] = pd.Series(None, index=renamed.index, dtype=f.dtype)
             continue
         values = renamed[f.name].astype("string").fillna("")
         if mapping is not None:
@@ -231,6 +249,8 @@ def _to_canonical(
             if kind in PARTNER_KINDS:  # a cell the publisher suppressed is a missing count
                 values = values.mask(values.str.strip().str.lower().isin(SUPPRESSED), "")
             typed[f.name] = _parse_integers(values, f.name, path, lines)
+        elif f.dtype == "float64":
+            typed[f.name] = _parse_decimals(values, f.name, path, lines)
         else:
             stripped = values.str.replace(codes.INVISIBLE, "", regex=True).str.strip()
             typed[f.name] = stripped.where(stripped != "").astype("string")

@@ -20,7 +20,7 @@ from sv_assessment.ingest import canonical, codes
 from sv_assessment.ingest import columns as headers
 from sv_assessment.ingest.fast_values import Fallback as _Fallback
 from sv_assessment.ingest.fast_values import line_count, parse_datetimes, parse_whole_numbers
-from sv_assessment.schema import SCHEMAS
+from sv_assessment.schema import NUMBER_RANGES, SCHEMAS
 
 # How a file that took the fast path was read, in the terms of ``ingest.RawTable.describe``.
 CLEAN_CSV = {
@@ -127,7 +127,7 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
     columns: dict[str, pd.Series] = {}
     for f in fields:
         if f.name not in by_name:
-            columns[f.name] = pd.Series(pd.NA, index=range(rows), dtype=f.dtype)
+            columns[f.name] = pd.Series(None, index=range(rows), dtype=f.dtype)
             continue
         source = by_name[f.name]
         if f.dtype == "string":
@@ -154,6 +154,13 @@ def _read_fast(path: Path, kind: str) -> pd.DataFrame:
             values = pd.Series(flags)
         elif f.dtype == "Int64":
             values = parse_whole_numbers(text, blank)
+        elif f.dtype == "float64":  # coordinates: the strict reader names a bad value
+            values = _text_series(text)
+            numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+            low, high = NUMBER_RANGES.get(f.name, (-np.inf, np.inf))
+            if (values.notna() & (numbers.isna() | (numbers < low) | (numbers > high))).any():
+                raise _Fallback
+            values = numbers
         else:
             values = _text_series(text).astype(f.dtype)
         columns[f.name] = values.reset_index(drop=True)
@@ -252,7 +259,7 @@ def _native_series(column, dtype: str) -> pd.Series:
     import pyarrow as pa
 
     if pa.types.is_null(column.type):
-        return pd.Series(pd.NA, index=range(len(column)), dtype=dtype)
+        return pd.Series(None, index=range(len(column)), dtype=dtype)
     if dtype.startswith("datetime"):
         column = column.cast(pa.timestamp("ns"))
         return pd.Series(column.to_numpy().astype("datetime64[ns]"), dtype=dtype)

@@ -97,6 +97,7 @@ class AssessmentConfig:
     # Disclosure control beyond the threshold (see analysis/disclosure.py).
     show_zeros: bool = True
     protection: str = "range"
+    rounding: int = 0  # shown counts rounded to a multiple of this (0: exact)
     # The file as validated: the one record of what the config says (run record, cache keys).
     document: ConfigFile | None = field(default=None, repr=False, compare=False)
 
@@ -196,6 +197,7 @@ class AssessmentConfig:
             "years": self.years,
             "districts": len(self.districts),
             "minimum_count": self.minimum_count,
+            "rounding": self.rounding,
             **applied,
             "synthetic_data": self.synthetic_data,
             "source": self.source,
@@ -272,6 +274,7 @@ def from_document(document: ConfigFile, path: Path) -> AssessmentConfig:
         police_uk=police_uk,
         show_zeros=document.disclosure.show_zeros,
         protection=document.disclosure.protection,
+        rounding=document.disclosure.rounding,
         document=document,
     )
 

@@ -2,7 +2,8 @@
 
 Every key is declared here; an unknown key, a wrong type, a value outside the allowed ones or a
 setting out of range is refused with the file, the line, the key and what is allowed, so a
-misspelt ``minimum_cont: 10`` can never leave a default silently in force.
+misspelt ``minimum_cont: 10`` can never leave a default silently in force. Long because every
+section's schema is here, in the order the file is written, so it reads as the config does.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ class DisclosureFile(Strict):
     # How wide a hidden cell's feasible interval must stay (analysis/suppression_audit.py):
     # "range" (default) or "width" (the interval spans at least the threshold).
     protection: Literal["range", "width"] = "range"
+    # Shown counts rounded to a multiple of this, e.g. 5 as NHS and ONS sub-national tables do
+    # (controlled rounding: each table's totals still add up to its parts as shown); 0: exact.
+    rounding: Literal[0, 2, 3, 4, 5, 10, 20, 50, 100] = 0
 
 
 CodeKey = str | bool | int | float  # YAML reads unquoted yes/no as booleans, 1 as a number
@@ -226,6 +230,8 @@ class ConfigFile(Strict):
             raise ValueError("a partner-data assessment needs 'serious_violence'")
         if self.source == "police_uk" and self.police_uk is None:
             raise ValueError("'source: police_uk' needs a 'police_uk' section")
+        if self.source == "partner" and self.disclosure.rounding:
+            raise ValueError("disclosure.rounding works for open-data assessments only so far")
         return self
 
 

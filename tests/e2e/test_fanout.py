@@ -1,16 +1,20 @@
 """Editions and the national build through a real local Dask cluster (two worker processes),
 HTML only to keep it short: three district editions beside the area, and every partnership of a
 three-force archive with a month missing (two of its local authorities grouped into one
-partnership), with a worker killed mid-build."""
+partnership), with a worker killed mid-build; and a build process killed twice (as an out-of-memory
+kill would) is started once more, then reported, without stopping the other job."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
 import os
 import re
 import signal
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,7 @@ import yaml
 
 from sv_assessment.build import BuildOptions
 from sv_assessment.config import DEFAULT_CONFIG
-from sv_assessment.fanout.cluster import dask_client
+from sv_assessment.fanout.cluster import BuildJob, dask_client, run_jobs
 from sv_assessment.fanout.editions import AREA, build_editions
 from sv_assessment.fanout.national import NationalRequest, build_national
 from tests.conftest import SMALL_DISTRICTS, write_config
@@ -149,3 +153,49 @@ def test_every_local_authority_of_a_three_force_archive(scheduler, tmp_path):
     ranked = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>(\d+)</td>", index)
     assert sorted(rank for _, rank in ranked) == ["1", "2"]  # Gamma City: not ranked
     assert 'role="img"' in index and "<script src=" not in index  # plotly.js inline, no CDN
+
+
+def _kill_build_process(name: str, times: int, killed: list[int]) -> None:
+    """Kill the build process (not its Dask worker) of job ``name`` each time it starts, as
+    the kernel's out-of-memory killer would, ``times`` times."""
+    import psutil
+
+    deadline = time.time() + 300
+    seen: set[int] = set()
+    while time.time() < deadline and len(killed) < times:
+        for process in psutil.process_iter(["pid", "cmdline"]):
+            line = " ".join(process.info["cmdline"] or [])
+            ours = "sv_assessment.fanout.worker" in line and f'"name": "{name}"' in line
+            if ours and process.pid not in seen:
+                seen.add(process.pid)
+                time.sleep(1)
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+                    killed.append(process.pid)
+        time.sleep(0.2)
+
+
+def test_a_build_process_killed_twice_is_reported_and_stops_no_other(scheduler, tmp_path):
+    jobs = []
+    for name in ("kept", "doomed"):
+        (tmp_path / name).mkdir()
+        config = write_config(tmp_path / name, offences_per_year=200)
+        options = {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in asdict(_options(tmp_path / name, config)).items()
+        }
+        jobs.append(
+            BuildJob(name, "stage", json.loads(json.dumps(options)), str(tmp_path / "logs"))
+        )
+    killed: list[int] = []
+    killer = threading.Thread(target=_kill_build_process, args=("doomed", 2, killed), daemon=True)
+    killer.start()
+    lines: list[str] = []
+    kept, doomed = run_jobs(scheduler, jobs, lines.append)
+    killer.join(timeout=5)
+    assert len(killed) == 2
+    assert kept.ok and Path(kept.result["staged"]).is_dir()  # the other job was not stopped
+    assert not doomed.ok and "exit code -9" in doomed.error  # started once more, then reported
+    log = (tmp_path / "logs" / "doomed.log").read_text()
+    assert "attempt 1" in log and "attempt 2" in log and "attempt 3" not in log
+    assert "1 done, 0 running, 1 failed" in lines[-1]

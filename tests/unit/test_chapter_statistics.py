@@ -19,7 +19,7 @@ from sv_assessment.chapters import (
     violence_profile,
 )
 from sv_assessment.config import AssessmentConfig
-from tests.conftest import DISTRICTS, make_offences, make_population
+from tests.conftest import DISTRICTS, make_config, make_offences, make_population
 
 COUNTS = {
     ("E0000001", 2023): 120,
@@ -288,10 +288,74 @@ def test_who_sentence_says_so_when_no_age_share_can_be_given():
     )
     counted = pd.DataFrame({"counted_because": ["Suspect under 25"], "offences": [3]})
     counted["percent"] = 100.0
-    text = violence_profile.who_sentence(shares, counted, 25, minimum_count=5)
+    protect = gate()
+    text = violence_profile.who_sentence(
+        violence_profile.protected_shares(shares, protect),
+        violence_profile.protected_counted(counted, protect),
+        25,
+    )
     assert "of victims with an age recorded, no ages were recorded" in text
     assert "too few ages were recorded to publish shares" in text  # 2 and 3 would be disclosed
     assert "%" not in text
+
+
+def test_who_sentence_never_states_a_share_hidden_to_protect_another() -> None:
+    """3 offences in only because of the victim's age are hidden for their size; the year's 73
+    are known, so the 30 in only because of the suspect's age are hidden too (else 73 - 40 - 30
+    gives the 3 back), and so is their share: the primary rule alone stated it (41%)."""
+    counted = pd.DataFrame(
+        {
+            "counted_because": [
+                "Victim and suspect both under 25",
+                "Victim under 25; suspect 25 or over or not recorded",
+                "Suspect under 25; victim 25 or over or not recorded",
+            ],
+            "offences": [40, 3, 30],
+        }
+    )
+    counted["percent"] = (100 * counted["offences"] / 73).round(1)
+    shares = pd.DataFrame(
+        {
+            "role": ["Victims", "Victims", "Suspects", "Suspects"],
+            "age": ["Under 18", "Under 25"] * 2,
+            "people": [20, 60, 3, 50],
+            "with_age_recorded": [70, 70, 60, 60],
+            "percent": [28.6, 85.7, 5.0, 83.3],
+        }
+    )
+    protect = gate()
+    protected = violence_profile.protected_counted(counted, protect)
+    assert protected.status["offences"].tolist() == ["", "[c]", "[c]"]
+    text = violence_profile.who_sentence(
+        violence_profile.protected_shares(shares, protect), protected, 25
+    )
+    assert "41%" not in text and "only because the suspect" not in text
+    # Suspects under 18 are 3: their share (5%) is not given; victims' shares are.
+    assert "of victims with an age recorded, 86% were under 25 and 29% under 18" in text
+    assert "of suspects, too few ages were recorded to publish shares" in text
+
+
+def test_change_sentences_never_state_a_count_hidden_to_protect_another(tmp_path) -> None:
+    """The first year's 3 offences are hidden for their size and, the years' total being
+    known, the next smallest year too: the baseline average and the trend rest on hidden counts
+    and give no figures (the primary rule alone stated the average and the trend)."""
+    config = make_config(tmp_path, first_year=2020)
+    years = config.years
+    counts = dict(zip(years, [3, 50, 90, 95, 100], strict=True))
+    offences = definitions.with_calendar(
+        make_offences({("E0000001", y): n for y, n in counts.items()})
+    )
+    population = make_population(years)
+    family = changes.change_family(offences, population, config)
+    serious = offences[definitions.serious_violence_mask(offences, config.serious_violence)]
+    yearly = violence_profile.protected_yearly(
+        violence_profile.yearly_volume(serious, population, config), gate()
+    )
+    assert (yearly.status["offences"] == "[c]").sum() == 2
+    text = changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config, yearly)
+    assert "100 offences against 95" in text  # the year before: both counts shown
+    assert "average (" not in text and "a year on average" not in text
+    assert text.count(changes.NOT_SHOWN) == 2
 
 
 def test_sentences_say_none_in_words_not_as_a_zero():

@@ -12,13 +12,14 @@ or ``Protected.text`` so that no count reaches prose without passing the same ru
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from sv_assessment.analysis.gate_problem import finish, merge, prepare, rounded_values, solve
 from sv_assessment.analysis.protected import (
     CONFIDENTIAL,
     LOW,
@@ -29,13 +30,8 @@ from sv_assessment.analysis.protected import (
     assemble,
     published_cells,
 )
-from sv_assessment.analysis.suppression_audit import (
-    PROTECTION_RULES,
-    AuditRule,
-    UnprotectableError,
-    choose_hidden,
-)
-from sv_assessment.analysis.table_margins import cell_keys, table_relations
+from sv_assessment.analysis.rounding import round_nearest
+from sv_assessment.analysis.suppression_audit import PROTECTION_RULES, AuditRule
 from sv_assessment.config import AssessmentConfig
 
 __all__ = [
@@ -50,6 +46,7 @@ __all__ = [
     "Protected",
     "gate_for",
     "protect_table",
+    "protect_tables",
     "published_cells",
     "yearly_relations",
 ]
@@ -66,6 +63,9 @@ class DisclosurePolicy:
     threshold: int = 5
     show_zeros: bool = True
     protection: str = "range"
+    # Shown counts rounded to a multiple of this (controlled rounding, analysis/rounding.py);
+    # 0 for exact counts.
+    rounding: int = 0
 
     def __post_init__(self) -> None:
         if self.threshold < 2:
@@ -73,12 +73,16 @@ class DisclosurePolicy:
                 f"disclosure threshold must be at least 2 (counts from 1 to threshold - 1 are "
                 f"hidden), got {self.threshold}"
             )
+        if self.rounding == 1 or self.rounding < 0:
+            raise ValueError(
+                f"disclosure rounding must be 0 (off) or at least 2, got {self.rounding}"
+            )
         if self.protection not in PROTECTION_RULES:
             raise ValueError(f"disclosure protection must be one of {PROTECTION_RULES}")
 
     @classmethod
     def from_config(cls, config: AssessmentConfig) -> DisclosurePolicy:
-        return cls(config.minimum_count, config.show_zeros, config.protection)
+        return cls(config.minimum_count, config.show_zeros, config.protection, config.rounding)
 
     @property
     def audit(self) -> AuditRule:
@@ -91,11 +95,14 @@ class DisclosurePolicy:
             return small if self.show_zeros else small | (values == 0)
 
     def count_text(self, count: float | None) -> str:
-        """A count as a sentence may show it: '1,234', or [c] when it is small."""
+        """A count as a sentence may show it: '1,234' (rounded to the nearest multiple of
+        ``rounding`` if set), or [c] when it is small."""
         if count is None or pd.isna(count):
             return CONFIDENTIAL
         if self.is_small(np.array([float(count)]))[0]:
             return CONFIDENTIAL
+        if self.rounding:
+            count = round_nearest(np.array([float(count)]), self.rounding)[0]
         return f"{round(float(count)):,}"
 
     def count_phrase(self, count: float | None, singular: str, plural: str | None = None) -> str:
@@ -106,15 +113,10 @@ class DisclosurePolicy:
             return f"an unpublished number of {many}"
         if self.is_small(np.array([float(count)]))[0]:
             return f"fewer than {self.threshold} {many}"
+        if self.rounding:
+            count = round_nearest(np.array([float(count)]), self.rounding)[0]
         number = round(float(count))
         return f"{number:,} {singular if number == 1 else many}"
-
-
-def _numeric(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
-    if not columns:
-        return np.zeros((len(frame), 0))
-    numeric = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
-    return numeric.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
 def protect_table(
@@ -134,6 +136,7 @@ def protect_table(
     row_keys: Sequence[Hashable] = (),
     column_keys: dict | None = None,
     totals_by: Sequence[Hashable] = (),
+    rederive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> Protected:
     """Primary and exact secondary suppression of a count table, and its derived columns.
 
@@ -154,6 +157,9 @@ def protect_table(
     a cell shown there is known to the reader and stays shown here, a cell hidden there stays
     hidden here, and a total published there is known here only if it was shown. This table's
     decisions are added to it. The input frame is not modified.
+    Under the policy's ``rounding``, shown counts are then rounded (controlled rounding: the
+    table's totals still add up, ``analysis/rounding.py``); ``rederive`` works the derived
+    columns out again from the rounded counts, and without it they are hidden.
     """
     counts = list(count_columns)
     if row_total_column is not None and row_total_column not in counts:
@@ -169,109 +175,63 @@ def protect_table(
             np.zeros(0, bool),
             np.zeros(shape, int),
         )
-    values = _numeric(frame, counts)
-    total_column = counts.index(row_total_column) if row_total_column is not None else None
-    total_row = None
-    if column_total_row is not None:
-        matches = np.flatnonzero(frame.index == column_total_row)
-        if len(matches) != 1:
-            raise ValueError(f"index label {column_total_row!r} must occur exactly once")
-        total_row = int(matches[0])
-    positions = {c: i for i, c in enumerate(counts)}
-    extra, named = [], {}
-    for parts, total in relations:
-        cells = [(r, positions[c]) for r, c in parts]
-        if isinstance(total, dict):  # a total published elsewhere, named by what it counts
-            named[tuple(r * len(counts) + c for r, c in cells)] = total
-        at = (total[0], positions[total[1]]) if isinstance(total, tuple) else None
-        extra.append((cells, at))
-    if totals_by:
-        groups = frame.reset_index(drop=True).groupby(list(totals_by), sort=False).indices
-        for rows in groups.values():
-            for column in counts:
-                extra.append(([(int(r), positions[column]) for r in rows], None))
-    grid, index = table_relations(
-        values,
-        total_column,
-        total_row,
-        row_sums_known,
-        column_sums_known,
-        grand_total_known,
-        extra,
-    )
-    cell_values = np.array(grid.values, dtype=float)
-    published = np.array(grid.published)
-    missing = np.isnan(cell_values)
-    primary = published & ~missing & policy.is_small(np.nan_to_num(cell_values, nan=-1))
-    # A total the reader knows from elsewhere: never hidden here. A small one would be hidden
-    # wherever it is published, so the reader does not know it: an unknown, not protected.
-    virtual_known = ~published & ~policy.is_small(cell_values)
-    n_cols = len(counts)
-    keys = cell_keys(
-        frame, counts, grid.relations, published, named, measure, row_keys, column_keys
-    )
-    forced = primary.copy()
-    locked = np.zeros(len(cell_values), bool)
-    for cell, key in keys.items():  # decided in an earlier table: hold to it
-        if register is None or key not in register:
-            continue
-        if published[cell]:
-            locked[cell] |= register[key]
-            forced[cell] |= not register[key]
-        else:
-            virtual_known[cell] = register[key]
-    while True:
-        try:
-            hidden = choose_hidden(
-                np.nan_to_num(cell_values, nan=0.0),
-                forced | missing | (~published & ~virtual_known),
-                grid.relations,
-                policy.audit,
-                locked=(locked | virtual_known) & ~forced,
-                protect=published & ~missing,
-            )
-            break
-        except UnprotectableError as error:
-            # A total assumed known elsewhere leaves no room (a total of 6 over four hidden
-            # districts pins each to 1 to 3). Assume it hidden there instead: the relation
-            # says so ([c]), and the checker, which links it to the table that publishes
-            # it, stops the build if it is in fact shown.
-            near = {
-                c
-                for r in grid.relations
-                if set(r.parts) & set(error.failing)
-                for c in (r.total, *r.parts)
-            }
-            relax = [c for c in near if virtual_known[c]]
-            if not relax:
-                raise
-            # The smallest such total first: the one that leaves the least room.
-            virtual_known[min(relax, key=lambda c: (cell_values[c], c))] = False
-    protected = assemble(frame, counts, derived_columns, not_applicable, values, hidden, index)
-    if register is not None:
-        # Totals from elsewhere too: one assumed hidden here must be hidden where it is shown.
-        register.update({key: not hidden[c] for c, key in keys.items()})
+    problem = prepare(
+        frame, counts, policy.is_small, row_total_column, column_total_row, derived_columns,
+        row_sums_known, column_sums_known, grand_total_known, relations, not_applicable,
+        register, measure, row_keys, column_keys, totals_by, rederive,
+    )  # fmt: skip
+    hidden = solve(problem, policy.audit)
+    rounded = rounded_values(problem, hidden, policy.rounding, register)
+    return finish(problem, hidden, register, rounded if policy.rounding else None)
 
-    def where(cell: int, parts: tuple[int, ...]) -> object:
-        if published[cell]:
-            return divmod(cell, n_cols)[0], counts[cell % n_cols]
-        value = CONFIDENTIAL if hidden[cell] else round(float(cell_values[cell]))
-        return {"key": dict(keys[cell][1]), "value": value} if cell in keys else value
 
-    described = tuple(
-        (tuple(where(p, ()) for p in relation.parts), where(relation.total, relation.parts))
-        for relation in grid.relations
-    )
-    return Protected(
-        protected.frame,
-        protected.status,
-        protected.count_columns,
-        protected.derived_columns,
-        described,
-        measure,
-        tuple(row_keys),
-        dict(column_keys or {}),
-    )
+def protect_tables(
+    tables: Sequence[tuple[pd.DataFrame, Sequence[Hashable], dict]],
+    policy: DisclosurePolicy,
+    register: dict | None = None,
+) -> list[Protected]:
+    """Several tables that share cells and totals, protected as one: each is (frame, count
+    columns, ``protect_table``'s options), and their cells are named (``measure``, ``row_keys``,
+    ``column_keys``) so that a cell two of them show is one cell, and every table's totals
+    bound the hidden cells of all. The audit then covers what a reader can work out from all
+    of them at once, not only from each in turn (which a register alone does not)."""
+    problems = []
+    for frame, count_columns, options in tables:
+        options = dict(options)
+        counts = list(count_columns)
+        total = options.get("row_total_column")
+        if total is not None and total not in counts:
+            counts.append(total)
+        if frame.empty or not counts:
+            raise ValueError("a table protected with others must have rows and count columns")
+        problems.append(
+            prepare(
+                frame,
+                counts,
+                policy.is_small,
+                total,
+                options.get("column_total_row"),
+                options.get("derived_columns", ()),
+                options.get("row_sums_known", False),
+                options.get("column_sums_known", False),
+                options.get("grand_total_known", True),
+                options.get("relations", ()),
+                options.get("not_applicable", ()),
+                register,
+                options.get("measure"),
+                options.get("row_keys", ()),
+                options.get("column_keys"),
+                options.get("totals_by", ()),
+                options.get("rederive"),
+            )  # fmt: skip
+        )
+    merged, maps = merge(problems)
+    hidden = solve(merged, policy.audit)
+    rounded = rounded_values(merged, hidden, policy.rounding, register) if policy.rounding else None
+    return [
+        finish(p, hidden[m], register, None if rounded is None else rounded[m])
+        for p, m in zip(problems, maps, strict=True)
+    ]
 
 
 class Gate(Protocol):
@@ -284,12 +244,17 @@ class Gate(Protocol):
 
 
 def gate_for(policy: DisclosurePolicy) -> Gate:
-    """A gate with its own register: the tables it protects, in turn, hold to each other."""
+    """A gate with its own register: the tables it protects, in turn, hold to each other.
+    Its ``together`` protects several tables as one (``protect_tables``)."""
     register: dict = {}
 
     def protect(frame: pd.DataFrame, count_columns: Sequence[Hashable], **options) -> Protected:
         return protect_table(frame, count_columns, policy, register=register, **options)
 
+    def together(tables: Sequence[tuple]) -> list[Protected]:
+        return protect_tables(tables, policy, register)
+
+    protect.together = together  # type: ignore[attr-defined]
     return protect
 
 

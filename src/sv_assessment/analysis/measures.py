@@ -73,6 +73,22 @@ def rates_with_ci(
     return out
 
 
+def rates_from_counts(count_col: str, population_col: str = "population", places: int = 2):
+    """A recipe the disclosure gate uses under rounding (``protect_table(rederive=...)``): the
+    rate and its interval worked out again from the rounded count, so that neither gives the
+    true count back."""
+
+    def rederive(frame: pd.DataFrame) -> pd.DataFrame:
+        rates = rates_with_ci(frame, count_col, population_col)
+        out = frame.copy()
+        for column in ("rate", "rate_lower", "rate_upper"):
+            if column in out.columns:  # only the table's own columns
+                out[column] = rates[column].round(places)
+        return out
+
+    return rederive
+
+
 @dataclass(frozen=True)
 class RateRatio:
     """Ratio of the current rate to the earlier rate, with exact interval and p-value."""

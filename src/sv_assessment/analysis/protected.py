@@ -91,7 +91,11 @@ def assemble(
     values: np.ndarray,
     hidden: np.ndarray,
     index: np.ndarray,
+    hide_derived: bool = False,
 ) -> Protected:
+    """The table as the gate shows it: hidden counts NA with [c], missing ones [x] or [z],
+    derived columns hidden beside a hidden count (on every row with ``hide_derived``: under
+    rounding, a figure built on the true count would give it back)."""
     out = frame.copy()
     status = pd.DataFrame("", index=frame.index, columns=frame.columns, dtype=object)
     row_hidden = np.zeros(len(frame), bool)
@@ -104,6 +108,8 @@ def assemble(
         status.loc[cells, column] = CONFIDENTIAL
         status.loc[absent, column] = NOT_APPLICABLE if column in not_applicable else NOT_AVAILABLE
         row_hidden |= cells
+    if hide_derived:
+        row_hidden[:] = True
     for column in derived_columns:
         source = out[column]
         if pd.api.types.is_numeric_dtype(source):

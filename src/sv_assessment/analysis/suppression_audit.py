@@ -1,5 +1,6 @@
 """Exact secondary suppression: an interval audit by linear programming, and a greedy choice of
-the extra cells to hide until every hidden cell passes it.
+the extra cells to hide until every hidden cell passes it. Long because the audit and the greedy
+choice it steers (with what keeps it fast on linked tables) are one algorithm, kept together.
 
 This is the audit the statistical agencies' tools run (tau-Argus, sdcTable): given every
 published cell and every additive relation a reader knows (a row adds up to its total, the
@@ -101,17 +102,29 @@ def feasible_intervals(
     least: float = 1.0,
     cells: set[int] | None = None,
     shortcut: float | None = None,
+    stop=None,
+    slack: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least and greatest value each hidden cell can take, given the published cells and
     the relations, with every hidden cell at least ``least``. Visible cells get their value;
     with ``cells``, only those hidden cells are solved (the rest keep [least, inf)). With
     ``shortcut`` (the gate, which knows the true values), the least value is not solved where
-    the greatest is already ``shortcut`` above the true value (low is then left at ``least``)."""
+    the greatest is already ``shortcut`` above the true value (low is then left at ``least``).
+    With ``stop`` (a test of a cell's interval), it returns as soon as one cell meets it.
+    With ``slack`` (rounded figures), a visible cell is only known to within that of its
+    value, so the visible cells of a group are unknowns too, each within its slack."""
     low = np.where(hidden, least, values).astype(float)
     high = np.where(hidden, np.inf, values).astype(float)
-    for group in _components(len(values), relations, hidden):
+    # Under slack, a visible cell is an unknown too and joins the relations it is in.
+    linking = hidden if not slack else np.ones(len(values), bool)
+    for group in _components(len(values), relations, linking):
         unknowns = sorted(
-            {c for r in group for c in (*relations[r].parts, relations[r].total) if hidden[c]}
+            {
+                c
+                for r in group
+                for c in (*relations[r].parts, relations[r].total)
+                if hidden[c] or slack
+            }
         )
         column = {cell: j for j, cell in enumerate(unknowns)}
         a_eq = np.zeros((len(group), len(unknowns)))
@@ -119,23 +132,31 @@ def feasible_intervals(
         for i, r in enumerate(group):
             relation = relations[r]
             for cell, sign in [*((p, 1.0) for p in relation.parts), (relation.total, -1.0)]:
-                if hidden[cell]:
+                if cell in column:
                     a_eq[i, column[cell]] += sign
                 else:
                     b_eq[i] -= sign * values[cell]
+        bounds = [
+            (least, None) if hidden[c] else (max(values[c] - slack, 0.0), values[c] + slack)
+            for c in unknowns
+        ]
         for cell, j in column.items():
+            if not hidden[cell]:
+                continue
             if cells is not None and cell not in cells:
                 continue
             objective = np.zeros(len(unknowns))
             objective[j] = 1.0
-            most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
+            most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
             if most.status == 2:  # infeasible: the published figures contradict each other
                 raise ValueError("published cells are inconsistent with their totals")
             high[cell] = -most.fun if most.status == 0 else np.inf
             if shortcut is not None and high[cell] - values[cell] >= shortcut:
                 continue  # lo <= the true value, so the interval is wide enough already
-            lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(least, None), method="highs")
+            lowest = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
             low[cell] = lowest.fun if lowest.status == 0 else least
+            if stop is not None and stop(low[cell], high[cell]):
+                return low, high
     return low, high
 
 
@@ -180,9 +201,13 @@ def audit_cells(
     audit: AuditRule,
     skip: set[int] = frozenset(),
     values_known: bool = True,
+    first_only: bool = False,
+    slack: float = 0.0,
 ) -> tuple[list[int], set[int]]:
     """The hidden cells in ``protect`` that fail (not looking at ``skip``), and those that pass
-    for good (``_stays_protected``: they need no second look after more cells are hidden)."""
+    for good (``_stays_protected``: they need no second look after more cells are hidden).
+    With ``first_only``, it stops at the first failing cell (a yes-or-no question); ``slack``
+    as ``feasible_intervals`` (rounded figures)."""
     wanted = protect & hidden
     wanted[list(skip)] = False
     pinned = [
@@ -192,7 +217,14 @@ def audit_cells(
         return sorted(pinned), set()
     check = set(np.flatnonzero(wanted).tolist())
     shortcut = audit.threshold if values_known else None
-    low, high = feasible_intervals(values, hidden, relations, audit.least, check, shortcut)
+
+    def fails(low: float, high: float) -> bool:
+        return not is_protected(low, high, audit.threshold, audit.rule, audit.least)
+
+    stop = fails if first_only else None
+    low, high = feasible_intervals(
+        values, hidden, relations, audit.least, check, shortcut, stop, slack
+    )
     failing, for_good = [], set()
     for c in np.flatnonzero(wanted):
         if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least):
@@ -210,9 +242,13 @@ def failing_cells(
     audit: AuditRule,
     skip: set[int] = frozenset(),
     values_known: bool = True,
+    first_only: bool = False,
+    slack: float = 0.0,
 ) -> list[int]:
     """Hidden cells in ``protect`` that a reader can narrow too far (not looking at ``skip``)."""
-    return audit_cells(values, hidden, relations, protect, audit, skip, values_known)[0]
+    return audit_cells(
+        values, hidden, relations, protect, audit, skip, values_known, first_only, slack
+    )[0]
 
 
 def _neighbours(cell: int, relations: Sequence[Relation]) -> set[int]:
@@ -265,11 +301,14 @@ def choose_hidden(
     # stays passed; one that passed only as known to be at least the threshold is looked at
     # again (widened to e.g. [3, 7] it fails: the Medway edition's knife table did).
     passed: set[int] = set()
-    while True:
-        failing, for_good = audit_cells(values, hidden, relations, protect_mask, audit, passed)
-        if not failing:
-            break
-        passed |= for_good
+
+    def audit_again(skip: set[int]) -> list[int]:
+        found, for_good = audit_cells(values, hidden, relations, protect_mask, audit, skip | passed)
+        passed.update(for_good)
+        return found
+
+    failing = audit_again(set())
+    while failing:
         # The failing cells' own relations first; if they are used up, a step further out
         # (a failing cell is pinned through its hidden partners' relations too).
         near = set().union(*(_neighbours(c, relations) for c in failing))
@@ -286,11 +325,31 @@ def choose_hidden(
                 "(a total they belong to is published and small)",
                 sorted(_linked(failing, hidden, relations)),
             )
-        best = min(candidates, key=lambda c: (values[c], c))
-        hidden[best] = True
-        extra.append(best)
+        chosen = [min(candidates, key=lambda c: (values[c], c))]
+        # In a large table, one cell for each failing cell whose relations have none hidden
+        # in this round, so that a round does more than one cell's work (the last pass shows
+        # again any that turn out not to be needed).
+        for cell in failing:
+            mine = _neighbours(cell, relations)
+            if mine & set(chosen):
+                continue
+            own = [c for c in mine if not hidden[c] and not locked[c] and c not in chosen]
+            if own:
+                chosen.append(min(own, key=lambda c: (values[c], c)))
+        hidden[chosen] = True
+        extra.extend(chosen)
+        # Hiding a cell widens only the intervals of the hidden cells joined to it: the others
+        # keep their verdict, and only the joined ones are solved again.
+        joined = _linked(chosen, hidden, relations)
+        rest = set(np.flatnonzero(hidden).tolist()) - joined
+        failing = sorted({c for c in failing if c not in joined} | set(audit_again(rest)))
+        if not failing:  # a last look at every cell before stopping
+            failing = audit_again(set())
     for cell in sorted(extra, key=lambda c: -values[c]):
         hidden[cell] = False
-        if failing_cells(values, hidden, relations, protect_mask, audit):
+        # Showing a cell narrows only the hidden cells joined to it through relations.
+        joined = _linked([c for c in _neighbours(cell, relations) if hidden[c]], hidden, relations)
+        others = set(np.flatnonzero(hidden).tolist()) - joined
+        if failing_cells(values, hidden, relations, protect_mask, audit, others, first_only=True):
             hidden[cell] = True
     return hidden

@@ -35,7 +35,7 @@ def table_relations(
     row_sums_known: bool,
     column_sums_known: bool,
     grand_total_known: bool,
-    extra: Sequence[tuple[Sequence[tuple[int, int]], tuple[int, int] | None]],
+    extra: Sequence[tuple[Sequence[tuple[int, int]], tuple[int, int] | str | None]],
 ) -> tuple[TableCells, np.ndarray]:
     n_rows, n_cols = values.shape
     grid = TableCells()
@@ -76,10 +76,11 @@ def table_relations(
         if summable(parts):
             grand = grid.add(sum(grid.values[c] for c in parts), False)
             grid.relations.append(Relation(tuple(parts), grand))
-    for parts, total in extra:  # a total of None: a total published elsewhere
+    for parts, total in extra:  # a total of None or "named": a total published elsewhere
         cells = tuple(int(index[r, c]) for r, c in parts)
-        if total is None:
-            if not summable(list(cells)):
+        if total is None or total == "named":
+            lone = total == "named" and len(cells) == 1 and not np.isnan(grid.values[cells[0]])
+            if not (lone or summable(list(cells))):
                 continue
             known = grid.add(sum(grid.values[c] for c in cells), False)
             grid.relations.append(Relation(cells, known))

@@ -97,6 +97,14 @@ def table_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
                 elif text not in SYMBOLS and _small(pf.number(text), policy):
                     cell = f"{_row_label(table, row)}, {column}"
                     found.append(Breach(file, table.name, cell, f"shows a count of {text}"))
+                elif (
+                    text not in SYMBOLS
+                    and policy.rounding
+                    and (pf.number(text) or 0) % policy.rounding
+                ):
+                    cell = f"{_row_label(table, row)}, {column}"
+                    unrounded = f"shows {text}, not a multiple of {policy.rounding}"
+                    found.append(Breach(file, table.name, cell, unrounded))
         for column in table.derived_columns:
             for row in np.flatnonzero(hidden_rows):
                 text = table.cells.at[row, column]
@@ -178,14 +186,14 @@ def audit_breaches(tables: dict[str, pf.PublishedTable], policy: DisclosurePolic
             found.append(Breach(*origin, "hidden here but shown in another table"))
     protect = np.zeros(len(values), bool)
     protect[[i for i, origin in where.items() if not origin[2].startswith("total ")]] = True
+    # Under rounding, a shown count is known only to within a step of the base either side.
+    options = {"values_known": False, "slack": max(policy.rounding - 1, 0)}
     try:
         failing = failing_cells(
-            values_array, hidden, relations + implied, protect, policy.audit, values_known=False
+            values_array, hidden, relations + implied, protect, policy.audit, **options
         )
     except ValueError:  # a guessed total that is no total of those cells: audit without them
-        failing = failing_cells(
-            values_array, hidden, relations, protect, policy.audit, values_known=False
-        )
+        failing = failing_cells(values_array, hidden, relations, protect, policy.audit, **options)
     for i in failing:
         found.append(Breach(*where[i], "can be worked out by subtraction to within the threshold"))
     return found

@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from sv_assessment.analysis import definitions, measures, significance
+from sv_assessment.analysis.disclosure import Protected
 from sv_assessment.config import AssessmentConfig
 
 ALPHA = 0.05
@@ -184,31 +185,54 @@ def pick(family: pd.DataFrame, measure: str, group: str, comparison: str) -> pd.
     return hit.iloc[0] if len(hit) else None
 
 
-def change_sentences(family: pd.DataFrame, measure: str, config: AssessmentConfig) -> str:
-    """The area's change against the year before, the baseline and the trend, in words."""
-    before = config.assessment_year - 1
+NOT_SHOWN = "not shown, as a count it rests on is hidden ([c])"
+
+
+def change_sentences(
+    family: pd.DataFrame, measure: str, config: AssessmentConfig, yearly: Protected
+) -> str:
+    """The area's change against the year before, the baseline and the trend, in words, every
+    count as ``yearly`` (the measure's offences each year, through the gate) shows it. A
+    comparison resting on a count hidden there (small, or hidden so that another cannot be
+    worked out) gives no count, change, interval or verdict: any of them would narrow it."""
+    now, before = config.assessment_year, config.assessment_year - 1
+    rows = {int(year): i for i, year in enumerate(yearly.frame["year"])}
+
+    def shown(*years: int) -> bool:
+        return all(y in rows and not yearly.status["offences"].iloc[rows[y]] for y in years)
+
+    def count(year: int) -> float:
+        return float(yearly.frame["offences"].iloc[rows[year]])
+
     parts = []
     previous = pick(family, measure, AREA, PREVIOUS_YEAR)
-    if previous is not None:
+    if previous is not None and not shown(now, before):
+        parts.append(f"Against {before}: {NOT_SHOWN}.")
+    elif previous is not None:
         parts.append(
-            f"Against {before}: {int(previous.offences_now):,} offences against "
-            f"{int(previous.offences_before):,} ({_ratio_change(previous)}): "
-            f"{previous.assessment}."
+            f"Against {before}: {count(now):,.0f} offences against {count(before):,.0f} "
+            f"({_ratio_change(previous)}): {previous.assessment}."
         )
     baseline = pick(family, measure, AREA, BASELINE)
-    if baseline is not None:
+    base = significance.baseline_years(now, config.first_year)
+    if baseline is not None and not shown(now, *base):
+        parts.append(f"Against the {baseline.compared_with} average: {NOT_SHOWN}.")
+    elif baseline is not None:
         flagged = [y for y in significance.PANDEMIC_YEARS if str(y) in baseline.compared_with]
         note = (
             f"; {' and '.join(map(str, flagged))} affected by pandemic restrictions"
             if flagged
             else ""
         )
+        average = sum(count(y) for y in base) / len(base)
         parts.append(
-            f"Against the {baseline.compared_with} average ({baseline.offences_before:,.0f} "
+            f"Against the {baseline.compared_with} average ({average:,.0f} "
             f"a year{note}): {_ratio_change(baseline)}: {baseline.assessment}."
         )
     trend = pick(family, measure, AREA, TREND)
-    if trend is not None and math.isnan(trend.percent_change):
+    if trend is not None and not shown(*config.years):
+        parts.append(f"Trend across {trend.compared_with}: {NOT_SHOWN}.")
+    elif trend is not None and math.isnan(trend.percent_change):
         parts.append(f"Trend across {trend.compared_with}: too few offences to test.")
     elif trend is not None:
         parts.append(

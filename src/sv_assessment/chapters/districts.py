@@ -88,6 +88,7 @@ def rates_view(table: pd.DataFrame, year: int, protect: Gate) -> Protected:
         measure="serious_violence",
         row_keys=["district"],
         column_keys={f"offences_{year}": {"year": str(year)}},
+        rederive=measures.rates_from_counts(f"offences_{year}"),
     )
 
 
@@ -123,6 +124,7 @@ def funnel_data(
         table[["district", "population", count_column, "rate", "compared_with_area"]],
         [count_column],
         derived_columns=["rate", "compared_with_area"],
+        rederive=measures.rates_from_counts(count_column),
         measure=measure,
         row_keys=["district"],
         column_keys={count_column: {"year": str(year), **(dims or {})}},

@@ -1,4 +1,7 @@
-"""Chapter: knife and weapon crime (knife or sharp-instrument offences and weapon possession)."""
+"""Chapter: knife and weapon crime (knife or sharp-instrument offences and weapon possession).
+
+Long because each table's disclosure protection (which totals a reader knows) sits beside it,
+with the yearly counts the summary's sentences state."""
 
 from __future__ import annotations
 
@@ -13,6 +16,17 @@ from sv_assessment.config import AssessmentConfig
 
 def knife_offences(offences: pd.DataFrame) -> pd.DataFrame:
     return offences[definitions.knife_crime_mask(offences)]
+
+
+def protected_yearly(knife: pd.DataFrame, config: AssessmentConfig, protect: Gate) -> Protected:
+    """Knife and weapon offences each year, through the gate, for the sentences that state
+    them (the summary's changes): the monthly table's months add up to these totals, which it
+    takes as known unless small. Their sum over the years is published nowhere."""
+    return protect(
+        definitions.yearly_counts(knife, config.years),
+        ["offences"],
+        grand_total_known=False,
+    )
 
 
 def monthly_with_rolling(knife: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame:

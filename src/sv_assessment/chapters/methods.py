@@ -127,6 +127,20 @@ def disclosure_rule(config: AssessmentConfig) -> str:
         else "its interval spans at least the threshold"
     )
     symbols = "\n".join(f"- **{s}**: {meaning}." for s, meaning in SYMBOLS.items() if s != LOW)
+    base = config.rounding
+    rounding = (
+        f"every count shown is rounded to a multiple of {base}, by controlled rounding: each "
+        f"goes to the multiple of {base} just below or just above it, chosen (by integer "
+        "programming) so that every total in a table still equals the sum of its parts as "
+        "shown, and as close to the true counts as that allows; a count already a multiple of "
+        f"{base}, 0 among them, is unchanged, and a count in more than one table is rounded "
+        "alike in each. Rates, percentages and other figures are worked out from the rounded "
+        "counts, or hidden ([c]) where they would need the true count. Rounding comes after "
+        "suppression, which is audited on the true counts, so it only adds protection"
+        if base
+        else "counts are shown exactly (setting `disclosure.rounding: 5` would round every "
+        "count shown to a multiple of 5, keeping each table's totals equal to its parts)"
+    )
     return f"""\
 Every published number comes from a table that passed one disclosure gate: the tables and
 their CSVs, every chart's data (the chart itself, its hover text and its *Data for this chart*
@@ -140,7 +154,10 @@ table), the sentences and titles, the data-quality pages and the run record.
   its margins and the totals a reader knows, the least and greatest value each hidden cell
   could take are found by linear programming (the interval audit of tau-Argus and sdcTable);
   further cells, the smallest that will do, are hidden until every hidden cell is protected:
-  {rule} (protection rule `{config.protection}`).
+  {rule} (protection rule `{config.protection}`). Tables that share counts (a district's
+  count in the district tables, a crime type's year in the trend, outcome and district tables)
+  are audited as one, so nothing hidden can be narrowed from all of them together.
+- **Rounding**: {rounding}.
 - **Derived figures**: a rate, interval, percentage, ratio, rank or comparison on a row with
   a hidden count is hidden too, since with the population it would give the count back.
 - **Free text and exact dates** are never published: injury mechanisms are published only as

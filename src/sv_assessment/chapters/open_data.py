@@ -13,12 +13,7 @@ import pandas as pd
 
 from sv_assessment.analysis import comparison, disclosure, measures, significance
 from sv_assessment.chapters import changes, charts
-from sv_assessment.chapters.open_data_periods import (
-    full_year,
-    period_label,
-    published_months,
-    window_months,
-)
+from sv_assessment.chapters.open_data_periods import published_months, window_months
 from sv_assessment.config import AssessmentConfig
 
 NO_LOCATION = "Location not published"
@@ -109,33 +104,32 @@ def monthly_by_type(
     return out[["month", "crime_type", "crimes", "coverage"]]
 
 
-def monthly_figure(monthly: pd.DataFrame, config: AssessmentConfig) -> charts.FigureSpec:
-    """Each month's crimes by type; months with nothing published are gaps in the lines and
-    say 'nothing published' in the chart's data, never zero."""
-    published = monthly[monthly["coverage"] == "published"]
-    totals = published.groupby("month")["crimes"].sum()
+def monthly_figure(protected: disclosure.Protected, config: AssessmentConfig) -> charts.FigureSpec:
+    """Each month's crimes by type, drawn from the monthly table through the gate: a hidden
+    count ([c]) and a month with nothing published ([x]) are gaps in the lines, never zero."""
+    monthly = protected.frame
+    status = protected.status["crimes"]
+    shown = monthly[status == ""].astype({"crimes": float})
+    totals = shown.groupby("month")["crimes"].sum()
     peak = totals.idxmax() if len(totals) else "none"
-    by_type = published.groupby("crime_type")["crimes"].sum()
-    share = 100 * by_type.max() / max(by_type.sum(), 1)
-    missing = sorted(set(monthly.loc[monthly["coverage"] != "published", "month"]))
+    by_type = shown.groupby("crime_type")["crimes"].sum()
+    missing = sorted(set(monthly.loc[status == disclosure.NOT_AVAILABLE, "month"]))
+    title = "Crimes in scope each month by crime type"
+    if len(by_type) and by_type.sum() > 0:
+        share = 100 * by_type.max() / by_type.sum()
+        title = (
+            f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope shown; the "
+            f"busiest month was {peak}"
+        )
     fig = charts.line_chart(
         monthly.astype({"crimes": float}), "month", "crimes", series="crime_type"
     )
-    # As the gate left it: [c] for a hidden count, [x] for a month with nothing published.
-    unpublished = (monthly["coverage"] != "published").to_numpy()
-    data = monthly.drop(columns="coverage").reset_index(drop=True)
-    status = pd.DataFrame("", index=data.index, columns=data.columns, dtype=object)
-    status["crimes"] = [
-        disclosure.NOT_AVAILABLE if gap else disclosure.CONFIDENTIAL if pd.isna(v) else ""
-        for gap, v in zip(unpublished, data["crimes"], strict=True)
-    ]
-    protected = disclosure.Protected(data, status, ("crimes",))
     return charts.FigureSpec(
         fig,
-        title=f"{by_type.idxmax()} made up {share:.0f}% of the crimes in scope; the "
-        f"busiest month was {peak}",
+        title=title,
         alt_text=f"Line chart of crimes each month by crime type, {monthly.month.iloc[0]} to "
-        f"{monthly.month.iloc[-1]}. The highest month overall was {peak}. "
+        f"{monthly.month.iloc[-1]}. The highest month overall was {peak}; a hidden count is a "
+        "gap. "
         + (
             f"Nothing was published for {len(missing)} months ({', '.join(missing)}): they are "
             "gaps, not zeros."
@@ -256,60 +250,3 @@ def outcome_table(frame: pd.DataFrame, config: AssessmentConfig) -> pd.DataFrame
     table.index.name = "last_outcome_category"
     table.columns.name = None
     return table.reset_index()
-
-
-# Summary ---------------------------------------------------------------------------------------
-def _shown(count: int, config: AssessmentConfig) -> str:
-    """A count as a sentence may show it: suppressed as [c] when it is small."""
-    return "[c]" if 1 <= count < config.minimum_count else f"{count:,}"
-
-
-def key_findings(
-    frame: pd.DataFrame,
-    pop: pd.DataFrame,
-    config: AssessmentConfig,
-    months: list[str] | None = None,
-) -> list[str]:
-    """The year's crimes in scope, the change on the year before over the months published in
-    both, and the district with the highest rate; every figure names its period, and rates
-    are given only for a whole year (a part-year 'rate' would read as an annual one)."""
-    now = config.assessment_year
-    months = published_months(frame) if months is None else months
-    label = period_label(months, now)
-    whole = full_year(months, now)
-    in_scope = focus(frame[frame["year"] == now], config)
-    residents = int(pop["population"].sum())
-    rate = f"; {1000 * len(in_scope) / residents:.2f} per 1,000 residents" if whole else ""
-    findings = [
-        f"In {label} there were **{_shown(len(in_scope), config)} crimes in scope** in "
-        f"{config.area_name}: "
-        + ", ".join(
-            f"{_shown(int((in_scope['crime_type'] == t).sum()), config)} {t.lower()}"
-            for t in config.police_uk.focus_crime_types
-        )
-        + f"{rate}."
-    ]
-    if not whole:
-        findings.append(
-            f"Only {label} of {now} is in the published files, so no rate per 1,000 "
-            f"residents is given: a rate for part of a year is not an annual rate."
-        )
-    for row in year_on_year(frame, pop, config, months).to_dict("records"):
-        if not row["months_compared"]:
-            continue
-        small = any(_shown(int(row[f"crimes_{y}"]), config) == "[c]" for y in (now, now - 1))
-        if not small:
-            findings.append(
-                f"{row['crime_type']}: {row[f'crimes_{now}']:,} in {now} against "
-                f"{row[f'crimes_{now - 1}']:,} in {now - 1}, over the {row['months_compared']} "
-                f"months published in both ({row['percent_change']:+.1f}%; rate ratio "
-                f"{row['rate_ratio']:.2f}, 95% CI {row['ratio_lower']:.2f} to "
-                f"{row['ratio_upper']:.2f}): {row['assessment']}."
-            )
-    if whole:
-        top = district_table(frame, pop, config).iloc[0]
-        findings.append(
-            f"{top.district} had the highest rate of crimes in scope in {now}: "
-            f"{top.rate:.2f} per 1,000 residents ({top.compared_with_area})."
-        )
-    return findings

@@ -73,17 +73,6 @@ def district_view(table: pd.DataFrame, months: list[str], year: int) -> pd.DataF
     return shown.drop(columns=[c for c in RATE_COLUMNS if c in shown.columns])
 
 
-def suppressed_monthly(monthly: pd.DataFrame, publishable) -> pd.DataFrame:
-    """``monthly`` with small counts suppressed by ``publishable`` (the chapter's disclosure
-    step) in the published months only; months with nothing published stay empty."""
-    published = monthly["coverage"] == "published"
-    shown = publishable(monthly[published].astype({"crimes": "int64"}), ["crimes"])
-    out = monthly.copy()
-    out["crimes"] = out["crimes"].astype("Float64")
-    out.loc[published, "crimes"] = pd.to_numeric(shown["crimes"], errors="coerce").to_numpy()
-    return out
-
-
 def coverage_sentence(coverage: pd.DataFrame) -> str:
     """How many months of the window were published, and which were not."""
     missing = coverage.loc[coverage["status"] != "published", "month"].tolist()

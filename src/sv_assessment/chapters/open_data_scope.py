@@ -142,6 +142,12 @@ def source_table(config: AssessmentConfig, inputs: dict) -> pd.DataFrame:
             f"Counts from 1 to {config.minimum_count - 1} shown as [c], with further cells "
             "hidden where a total would reveal them",
         ),
+        (
+            "Rounding",
+            f"Counts shown rounded to a multiple of {config.rounding} (controlled rounding)"
+            if config.rounding
+            else "None: counts shown exactly",
+        ),
     ]
     return pd.DataFrame(rows, columns=["setting", "value"])
 

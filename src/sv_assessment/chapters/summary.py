@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sv_assessment.analysis.disclosure import Gate, Protected
-from sv_assessment.chapters import changes, districts, front_matter, scope, violence_profile
+from sv_assessment.chapters import (
+    changes,
+    districts,
+    front_matter,
+    knife_crime,
+    scope,
+    violence_profile,
+)
 from sv_assessment.config import AssessmentConfig
 from sv_assessment.schema import input_label
 
@@ -48,7 +55,10 @@ def key_findings(
         violence_profile.yearly_volume(serious, population, config), protect
     )
     findings = [violence_profile.headline(yearly, config, family)]
-    knife = changes.change_sentences(family, changes.KNIFE, config)
+    knife_yearly = knife_crime.protected_yearly(
+        knife_crime.knife_offences(offences), config, protect
+    )
+    knife = changes.change_sentences(family, changes.KNIFE, config, knife_yearly)
     if knife:
         findings.append(f"Knife and weapon offences ({scope.KNIFE_AND_WEAPON_COVERS}). {knife}")
     now = config.assessment_year
@@ -59,7 +69,11 @@ def key_findings(
     shares = violence_profile.young_people_shares(offences, definition, now)
     counted = violence_profile.who_is_counted(serious, definition, now)
     findings.append(
-        violence_profile.who_sentence(shares, counted, definition.age_under, config.minimum_count)
+        violence_profile.who_sentence(
+            violence_profile.protected_shares(shares, protect),
+            violence_profile.protected_counted(counted, protect),
+            definition.age_under,
+        )
     )
     return findings
 

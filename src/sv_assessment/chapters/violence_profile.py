@@ -39,6 +39,7 @@ def protected_yearly(yearly: pd.DataFrame, protect: Gate) -> Protected:
         measure="serious_violence",
         row_keys=["year"],
         column_keys={"offences": {}},
+        rederive=measures.rates_from_counts("offences"),
     )
 
 
@@ -59,7 +60,7 @@ def headline(yearly: Protected, config: AssessmentConfig, family: pd.DataFrame) 
     the family of tests the assessment publishes; from the yearly table through the gate."""
     last = len(yearly.frame) - 1
     now = yearly.frame.iloc[last]
-    if pd.isna(now.offences):
+    if pd.isna(now.offences) or pd.isna(now.rate):
         return (
             f"In {config.assessment_year} there were **{yearly.text(last, 'offences')} serious "
             f"violence offences** in {config.area_name}; the rate and the change are not shown "
@@ -67,7 +68,7 @@ def headline(yearly: Protected, config: AssessmentConfig, family: pd.DataFrame) 
         )
     return f"In {config.assessment_year} there were **{int(now.offences):,} serious violence " + (
         f"offences** in {config.area_name}, {now.rate:.2f} per 1,000 residents. "
-        + changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config)
+        + changes.change_sentences(family, changes.SERIOUS_VIOLENCE, config, yearly)
     )
 
 
@@ -329,47 +330,53 @@ def public_place_split(
     return frame
 
 
-def _role_shares(shares: pd.DataFrame, role: str, minimum_count: int) -> str:
-    """'35% were under 25 and 16% under 18', or why no share is given: no ages recorded, or
-    counts so small a share would disclose them."""
-    rows = shares[shares["role"] == role].set_index("age")
-    known = int(rows["with_age_recorded"].iloc[0])
-    people = rows["people"].astype(int)
-    if known == 0:
+def protected_counted(counted: pd.DataFrame, protect: Gate) -> Protected:
+    """Who the total counts, through the gate: the rows add up to the year's total."""
+    return protect(counted, ["offences"], derived_columns=["percent"])
+
+
+def _role_shares(shares: Protected, role: str) -> str:
+    """'35% were under 25 and 16% under 18', as the shares table through the gate shows them,
+    or why no share is given: no ages recorded, or a count so small (or hidden to protect
+    another) that its share would give it away."""
+    frame, status = shares.frame, shares.status
+    mine = [i for i, r in enumerate(frame["role"]) if r == role]
+    by_age = {frame["age"].iloc[i]: i for i in mine}
+    known = frame["with_age_recorded"].iloc[mine[0]]
+    if not status["with_age_recorded"].iloc[mine[0]] and float(known) == 0:
         return "no ages were recorded"
-    if known < minimum_count or people.between(1, minimum_count - 1).any():
+    if any(status["percent"].iloc[i] for i in mine):
         return "too few ages were recorded to publish shares"
     return (
-        f"{rows.loc['Under 25', 'percent']:.0f}% were under 25 and "
-        f"{rows.loc['Under 18', 'percent']:.0f}% under 18"
+        f"{float(frame['percent'].iloc[by_age['Under 25']]):.0f}% were under 25 and "
+        f"{float(frame['percent'].iloc[by_age['Under 18']]):.0f}% under 18"
     )
 
 
-def who_sentence(
-    shares: pd.DataFrame, counted: pd.DataFrame, age_under: int | None, minimum_count: int = 5
-) -> str:
+def who_sentence(shares: Protected, counted: Protected, age_under: int | None) -> str:
     """Who the total counts, then young people's share among offences chosen without regard
-    to age (like with like), worded from the tables."""
-    share = counted.set_index("counted_because")
-    because_suspect = next(
-        (r for k, r in share.iterrows() if str(k).startswith("Suspect under")), None
+    to age (like with like), worded from the two tables as the gate shows them
+    (``protected_shares``, ``protected_counted``): a share hidden there is not stated."""
+    frame = counted.frame
+    suspect = next(
+        (i for i, k in enumerate(frame["counted_because"]) if str(k).startswith("Suspect under")),
+        None,
     )
     counted_text = ""
     if (
         age_under is not None
-        and because_suspect is not None
-        and int(because_suspect["offences"]) not in range(1, minimum_count)
-        and counted["offences"].sum() >= minimum_count
+        and suspect is not None
+        and not counted.status["percent"].iloc[suspect]
     ):
         counted_text = (
             f"The total counts an offence when the victim or the suspect is under {age_under}: "
-            f"{because_suspect['percent']:.0f}% of those counted are in only because the "
-            f"suspect was under {age_under}. "
+            f"{float(frame['percent'].iloc[suspect]):.0f}% of those counted are in only because "
+            f"the suspect was under {age_under}. "
         )
     return counted_text + (
         "Among offences meeting the definition apart from age: of victims with an age "
-        f"recorded, {_role_shares(shares, 'Victims', minimum_count)}; of suspects, "
-        f"{_role_shares(shares, 'Suspects', minimum_count)}."
+        f"recorded, {_role_shares(shares, 'Victims')}; of suspects, "
+        f"{_role_shares(shares, 'Suspects')}."
     )
 
 

@@ -74,6 +74,14 @@ def write_rms_export(frame: pd.DataFrame, path: Path, seed: int = 3) -> dict:
     ids = {"IP Nominal": "victim_id", "Offender Nominal": "suspect_id"}  # pseudonymised ids
     for header, field in ids.items():
         export[header] = _text(frame[field]) if field in frame.columns else ""
+    # Where the offence happened, as the export writes it (repr: the same float read back).
+    coordinates = {
+        header: field
+        for header, field in {"Lon": "longitude", "Lat": "latitude"}.items()
+        if field in frame.columns
+    }
+    for header, field in coordinates.items():
+        export[header] = frame[field].map(lambda v: "" if pd.isna(v) else repr(float(v)))
     export.to_csv(path, index=False, encoding="cp1252")
     return {
         "path": str(path),
@@ -97,6 +105,7 @@ def write_rms_export(frame: pd.DataFrame, path: Path, seed: int = 3) -> dict:
             "Offender Age": "suspect_age",
             "Offender Gender": "suspect_sex",
             **ids,
+            **coordinates,
         },
         "values": {
             "offence_group": {code: group for group, code in GROUP_CODES.items()},

@@ -7,9 +7,11 @@ to run the same checks on that assessment instead of building one.
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,3 +112,16 @@ def built_without_optional_inputs():
             formats=("html",),
         )
     )
+
+
+def table_rows(published: Path, name: str) -> list[dict]:
+    """A published table as a reader's spreadsheet gets it: one dict a row, text as written."""
+    with (published / "tables" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def page_words(published: Path) -> str:
+    """The web page's text as a reader reads it (no scripts, no markup, spaces collapsed)."""
+    html = (published / "assessment.html").read_text(encoding="utf-8")
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())

@@ -5,7 +5,6 @@ The same sections with every input present are checked on the demo (test_partner
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from sv_assessment.chapters import availability
 from sv_assessment.schema import PARTNER_KINDS
-from tests.built_report import built_without_optional_inputs
+from tests.built_report import built_without_optional_inputs, page_words, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +22,10 @@ def published() -> Path:
 
 @pytest.fixture(scope="module")
 def words(published: Path) -> str:
-    html = (published / "assessment.html").read_text(encoding="utf-8")
-    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+    return page_words(published)
 
 
-def rows(published: Path, name: str) -> list[dict]:
-    with (published / "tables" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+rows = table_rows
 
 
 @pytest.mark.parametrize("kind", PARTNER_KINDS)

@@ -5,7 +5,6 @@ and 6). The same sections with the inputs missing: test_optional_inputs_missing.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from sv_assessment.schema import PARTNER_KINDS
-from tests.built_report import built_demo
+from tests.built_report import built_demo, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +20,7 @@ def published() -> Path:
     return built_demo().published
 
 
-def rows(published: Path, name: str) -> list[dict]:
-    with (published / "tables" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+rows = table_rows
 
 
 def number(cell: str) -> int | None:

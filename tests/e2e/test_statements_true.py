@@ -4,13 +4,12 @@ scopes, and no duplicate tables, raw field names, paths or hashes in the reader'
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.built_report import built_demo
+from tests.built_report import built_demo, page_words, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +19,10 @@ def published() -> Path:
 
 @pytest.fixture(scope="module")
 def words(published: Path) -> str:
-    html = (published / "assessment.html").read_text(encoding="utf-8")
-    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+    return page_words(published)
 
 
-def rows(published: Path, name: str) -> list[dict]:
-    with (published / "tables" / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+rows = table_rows
 
 
 def test_every_offence_group_counted_is_explained_by_the_definition_shown(published: Path):

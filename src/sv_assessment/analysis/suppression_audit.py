@@ -227,7 +227,7 @@ def audit_cells(
     )
     failing, for_good = [], set()
     for c in np.flatnonzero(wanted):
-        if not is_protected(low[c], high[c], audit.threshold, audit.rule, audit.least):
+        if fails(low[c], high[c]):
             failing.append(int(c))
         elif _stays_protected(low[c], high[c], audit):
             for_good.add(int(c))
